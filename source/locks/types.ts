@@ -1,0 +1,88 @@
+/** Every verdict a lock can get (DESIGN.md §4). Public contract: `--json` carries these codes. */
+export const verdictCodes = [
+	'live',
+	'stale-dead',
+	'stale-reused',
+	'stale-rebooted',
+	'stale-unreadable',
+	'writing',
+	'remote',
+	'remote-expired',
+	'unknown',
+] as const;
+
+export type VerdictCode = (typeof verdictCodes)[number];
+
+/** Verdicts that prove the holder is gone: the only ones a lock may be removed for. */
+export const staleVerdicts: ReadonlySet<VerdictCode> = new Set(['stale-dead', 'stale-reused', 'stale-rebooted', 'stale-unreadable']);
+
+export function isStale(code: VerdictCode): boolean {
+	return staleVerdicts.has(code);
+}
+
+/** The identity of a process a supervisor runs, recorded so an orphaned child still counts. */
+export interface ChildIdentity {
+	pid: number;
+	startToken: string | null;
+}
+
+/** What the `run` supervisor says about itself, carried in its lock record. */
+export interface SupervisorState {
+	state: 'starting' | 'running' | 'backoff' | 'crash-loop' | 'stopping';
+	restarts: number;
+	/** When the next start is due while in backoff, ISO 8601. */
+	nextStartAt?: string | null;
+	lastExit?: {code: number | null; signal: string | null; at: string} | null;
+}
+
+/** A lockfile record, version 1 (docs/lock-protocol.md). */
+export interface LockRecord {
+	v: 1;
+	name: string;
+	pid: number;
+	account: string | null;
+	hostname: string;
+	bootId: string | null;
+	startToken: string | null;
+	createdAt: string;
+	heartbeatAt: string | null;
+	token: number;
+	command: string | null;
+	child: ChildIdentity | null;
+	supervisor?: SupervisorState | null;
+}
+
+/** A record as read from disk: version 1, or a legacy Python lockfile (read, never written). */
+export interface ParsedLock {
+	format: 'v1' | 'legacy-json' | 'legacy-lines' | 'legacy-pid';
+	name: string;
+	pid: number;
+	account: string | null;
+	hostname: string | null;
+	bootId: string | null;
+	startToken: string | null;
+	/** Epoch ms of createdAt (v1) or timestamp (legacy); null when absent or unparseable. */
+	createdAt: number | null;
+	heartbeatAt: number | null;
+	token: number | null;
+	command: string | null;
+	child: ChildIdentity | null;
+	supervisor: SupervisorState | null;
+}
+
+/** A lock as judged now. */
+export interface LockInspection {
+	name: string;
+	path: string;
+	verdict: VerdictCode;
+	/** The verdict in an operator's words ("PID 19248 is gone"). */
+	reason: string;
+	/** The parsed record; null when unreadable or not a regular file. */
+	record: ParsedLock | null;
+	/** The exact bytes judged, so a takeover removes only this very record. */
+	raw: Buffer | null;
+	/** Modification time of the file, epoch ms; null when not statable. */
+	mtimeMs: number | null;
+	/** When the holder is a supervisor that is gone but its recorded child lives on. */
+	orphaned: boolean;
+}
