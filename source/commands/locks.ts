@@ -1,0 +1,108 @@
+import {loadConfig} from '../config/index.js';
+import {judgeContext} from '../fleet/gather.js';
+import {lockView} from '../fleet/component.js';
+import type {LockView} from '../fleet/types.js';
+import {clearAll, clearStale, list} from '../locks/index.js';
+import {cell} from '../report/text.js';
+import {commonFlags, parseArgs, UsageError} from './args.js';
+
+const help = `
+	Usage
+	  $ fleetdeck locks [--json]                 list every lock with its verdict
+	  $ fleetdeck locks clear-stale [--json]     remove the locks proven stale
+	  $ fleetdeck locks clear-all --force        remove every lock, live or not
+
+	A lock is stale only on proof that its holder is gone (stale-dead, stale-reused,
+	stale-rebooted, stale-unreadable); clear-stale never touches any other.
+
+	Options
+	  --config FILE      config file (default ./fleetdeck.config.json when present)
+	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
+	  --json             machine-readable output
+	  --force            with clear-all: really remove live locks too
+`;
+
+function age(view: LockView): string {
+	const seconds = view.ageSeconds;
+	if (seconds === null) {
+		return '-';
+	}
+
+	if (seconds < 120) {
+		return `${seconds}s`;
+	}
+
+	return seconds < 7200 ? `${Math.round(seconds / 60)}m` : seconds < 172_800 ? `${Math.round(seconds / 3600)}h` : `${Math.round(seconds / 86_400)}d`;
+}
+
+export function formatLocks(views: LockView[], locksDir: string): string {
+	if (views.length === 0) {
+		return `no locks in ${locksDir}`;
+	}
+
+	const lines = [`${cell('NAME', 22)} ${cell('VERDICT', 16)} ${cell('PID', 8)} ${cell('ACCOUNT', 12)} AGE`];
+	for (const view of views) {
+		lines.push(`${cell(view.name, 22)} ${cell(view.verdict, 16)} ${cell(String(view.pid ?? '-'), 8)} ${cell(view.account ?? '-', 12)} ${age(view)}`);
+		lines.push(`  ${view.reason}`);
+	}
+
+	return lines.join('\n');
+}
+
+export async function locksCommand(argv: string[]): Promise<number> {
+	const cli = parseArgs(argv, help, {...commonFlags, json: {type: 'boolean'}, force: {type: 'boolean'}});
+	const [action = 'list', ...extra] = cli.input;
+	if (extra.length > 0) {
+		throw new UsageError(`locks ${action} takes no arguments, got "${extra.join(' ')}"`);
+	}
+
+	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
+	const context = judgeContext(config);
+	const now = Date.now();
+	const print = (views: LockView[], text: string) => {
+		process.stdout.write(`${cli.flags.json ? JSON.stringify(views, null, 2) : text}\n`);
+	};
+
+	switch (action) {
+		case 'list': {
+			const views = (await list(config.locksDir, context)).map(lock => lockView(lock, now));
+			print(views, formatLocks(views, config.locksDir));
+			return 0;
+		}
+
+		case 'clear-stale': {
+			const {removed, kept} = await clearStale(config.locksDir, context);
+			const views = removed.map(lock => lockView(lock, now));
+			const text = [
+				...views.map(view => `removed ${view.name} (${view.verdict}): ${view.reason}`),
+				`${views.length} stale lock${views.length === 1 ? '' : 's'} removed, ${kept.length} kept`,
+			].join('\n');
+			print(views, text);
+			return 0;
+		}
+
+		case 'clear-all': {
+			if (!cli.flags.force) {
+				const views = (await list(config.locksDir, context)).map(lock => lockView(lock, now));
+				const names = views.map(view => `  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`);
+				throw new UsageError([
+					`clear-all removes every lock, including live ones, which lets a second copy start. Nothing was removed.`,
+					views.length > 0 ? `It would remove:\n${names.join('\n')}` : `There are no locks in ${config.locksDir}.`,
+					'Run "fleetdeck locks clear-stale" to remove only stale locks, or add --force.',
+				].join('\n'));
+			}
+
+			const views = (await clearAll(config.locksDir)).map(lock => lockView(lock, now));
+			const text = [
+				...views.map(view => `removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`),
+				`${views.length} lock${views.length === 1 ? '' : 's'} removed`,
+			].join('\n');
+			print(views, text);
+			return 0;
+		}
+
+		default: {
+			throw new UsageError(`unknown locks action "${action}"; expected list, clear-stale or clear-all`);
+		}
+	}
+}

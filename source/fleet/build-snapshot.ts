@@ -1,0 +1,115 @@
+import type {FleetConfig} from '../config/types.js';
+import {isStale, type LockInspection} from '../locks/types.js';
+import type {ProcessInfo} from '../procs/types.js';
+import {buildComponent, lockView, type ComponentSpec} from './component.js';
+import {inferredSpec} from './infer.js';
+import {worst} from './levels.js';
+import type {AccountView, ComponentView, FleetSnapshot, Problem} from './types.js';
+
+export interface FleetInput {
+	config: FleetConfig;
+	/** Every lock in the locks directory, judged. */
+	locks: LockInspection[];
+	/** Why the locks directory could not be read, when it could not. */
+	locksError: string | null;
+	processes: ProcessInfo[];
+	now: number;
+	host: string;
+	/** This process, never counted as a copy of anything. */
+	selfPid: number;
+}
+
+const roleOrder = {service: 0, watchdog: 1, brain: 2, other: 3} as const;
+
+/**
+ * Without accounts in the config, the fleet is whatever the locks say: one component per lock,
+ * grouped by the lock's `account` field; locks without an account are services.
+ */
+function inferAccounts(locks: LockInspection[]): {accounts: Map<string, ComponentSpec[]>; services: ComponentSpec[]} {
+	const accounts = new Map<string, ComponentSpec[]>();
+	const services: ComponentSpec[] = [];
+	for (const lock of locks) {
+		const account = lock.record?.account ?? null;
+		const spec = inferredSpec(lock.name, account);
+		if (account === null) {
+			services.push(spec);
+		} else {
+			accounts.set(account, [...(accounts.get(account) ?? []), spec]);
+		}
+	}
+
+	return {accounts, services};
+}
+
+export function buildSnapshot(input: FleetInput): FleetSnapshot {
+	const {config, locks, processes, now, selfPid} = input;
+	const locksByName = new Map(locks.map(lock => [lock.name, lock]));
+	const problems: Problem[] = [];
+	const claimed = new Set<string>();
+
+	const component = (spec: ComponentSpec): ComponentView => {
+		claimed.add(spec.name);
+		const built = buildComponent({spec, lock: locksByName.get(spec.name) ?? null, processes, now, selfPid});
+		problems.push(...built.problems);
+		return built.view;
+	};
+
+	const byRole = (a: ComponentSpec, b: ComponentSpec) => roleOrder[a.role] - roleOrder[b.role];
+	const configured = config.accounts.length > 0 || config.services.length > 0;
+	let accounts: AccountView[];
+	let services: ComponentView[];
+	if (configured) {
+		services = config.services.map(spec => component(spec));
+		accounts = config.accounts.map(account => {
+			const components = [...account.components].sort(byRole).map(spec => component({...spec, enabled: spec.enabled && account.enabled}));
+			return {
+				id: account.id,
+				number: account.number,
+				enabled: account.enabled,
+				level: worst(...components.map(view => view.level)),
+				components,
+			};
+		});
+	} else {
+		const inferred = inferAccounts(locks);
+		services = inferred.services.map(spec => component(spec));
+		accounts = [...inferred.accounts.entries()]
+			.sort(([a], [b]) => a.localeCompare(b))
+			.map(([id, specs]) => {
+				const components = specs.sort(byRole).map(spec => component(spec));
+				return {id, number: id, enabled: true, level: worst(...components.map(view => view.level)), components};
+			});
+	}
+
+	// Locks that belong to no configured component still count: a stale one is litter to clear,
+	// one that cannot be verified is doubt.
+	for (const lock of locks) {
+		if (claimed.has(lock.name)) {
+			continue;
+		}
+
+		if (isStale(lock.verdict)) {
+			problems.push({level: 'warn', code: 'stale-lock', account: lock.record?.account ?? null, component: lock.name, message: `${lock.name}: stale lock (${lock.verdict}) of no configured component: ${lock.reason}`});
+		} else if (lock.verdict === 'unknown') {
+			problems.push({level: 'unknown', code: 'lock-unknown', account: lock.record?.account ?? null, component: lock.name, message: `${lock.name}: ${lock.reason}`});
+		}
+	}
+
+	if (input.locksError) {
+		problems.push({level: 'unknown', code: 'locks-dir', account: null, component: null, message: input.locksError});
+	}
+
+	const level = worst(...problems.map(problem => problem.level));
+	return {
+		schema: 1,
+		generatedAt: new Date(now).toISOString(),
+		host: input.host,
+		level,
+		config: config.file,
+		locksDir: config.locksDir,
+		accounts,
+		services,
+		locks: locks.map(lock => lockView(lock, now)),
+		problems,
+	};
+}

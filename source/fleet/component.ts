@@ -1,0 +1,214 @@
+import type {ComponentConfig} from '../config/types.js';
+import {isStale, type LockInspection} from '../locks/types.js';
+import {groupInstances, matchProcesses, type Instance} from '../procs/index.js';
+import type {ProcessInfo} from '../procs/types.js';
+import {worst, type Level} from './levels.js';
+import {redactCommand} from './redact-command.js';
+import type {ComponentState, ComponentView, LockView, Problem, ProcessView} from './types.js';
+
+/** What the snapshot needs to know about one component, whether configured or inferred from a lock. */
+export type ComponentSpec = Pick<ComponentConfig, 'name' | 'role' | 'account' | 'enabled' | 'match'>;
+
+export interface ComponentFacts {
+	spec: ComponentSpec;
+	lock: LockInspection | null;
+	processes: ProcessInfo[];
+	now: number;
+	selfPid: number;
+}
+
+export function lockView(lock: LockInspection, now: number): LockView {
+	const record = lock.record;
+	const createdAt = record?.createdAt ?? null;
+	return {
+		name: lock.name,
+		verdict: lock.verdict,
+		reason: lock.reason,
+		pid: record?.pid ?? null,
+		account: record?.account ?? null,
+		hostname: record?.hostname ?? null,
+		createdAt: createdAt === null ? null : new Date(createdAt).toISOString(),
+		heartbeatAt: record?.heartbeatAt ? new Date(record.heartbeatAt).toISOString() : null,
+		token: record?.token ?? null,
+		format: record?.format ?? null,
+		child: record?.child ?? null,
+		orphaned: lock.orphaned,
+		ageSeconds: createdAt === null ? null : Math.max(0, Math.round((now - createdAt) / 1000)),
+		path: lock.path,
+	};
+}
+
+/** PIDs that hold the lock: the recorded holder and, for a supervisor, its child. */
+function lockPids(lock: LockInspection | null): Set<number> {
+	const pids = new Set<number>();
+	if (lock?.verdict === 'live' && lock.record) {
+		pids.add(lock.record.pid);
+		if (lock.record.child) {
+			pids.add(lock.record.child.pid);
+		}
+	}
+
+	return pids;
+}
+
+function pidList(instances: Instance[]): string {
+	return instances.map(instance => instance.pid).join(', ');
+}
+
+interface Judgement {
+	state: ComponentState;
+	level: Level;
+	problems: Array<Omit<Problem, 'account' | 'component'>>;
+}
+
+/**
+ * The rules of DESIGN.md §5 for one component: how many instances run, whether one of them
+ * holds a live lock, and what the lock's verdict says when none does.
+ */
+function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instances: Instance[], holder: Instance | undefined): Judgement {
+	const {name} = spec;
+	const problems: Judgement['problems'] = [];
+	const verdict = lock?.verdict;
+	const lockIsStale = verdict !== undefined && isStale(verdict);
+	if (lockIsStale && lock) {
+		problems.push({level: 'warn', code: 'stale-lock', message: `${name}: stale lock (${verdict}): ${lock.reason}`});
+	}
+
+	if (instances.length > 1) {
+		const held = holder ? `the lock is held by PID ${holder.pid}` : 'none of them holds the lock';
+		const processCount = instances.reduce((sum, instance) => sum + instance.processes.length, 0);
+		problems.push({
+			level: 'crit',
+			code: 'duplicate',
+			message: `${instances.length} copies of ${name} are running (${processCount} processes; instances ${pidList(instances)}); ${held}`,
+		});
+		return {state: 'duplicate', level: 'crit', problems};
+	}
+
+	const [instance] = instances;
+	if (instance) {
+		if (holder) {
+			return judgeHeld(spec, lock, instance, problems);
+		}
+
+		if (verdict === 'remote' || verdict === 'remote-expired') {
+			problems.push({
+				level: 'warn',
+				code: 'unlocked',
+				message: `${name} runs here as PID ${instance.pid} while its lock is held on ${lock?.record?.hostname ?? 'another host'}`,
+			});
+			return {state: 'unlocked', level: 'warn', problems};
+		}
+
+		if (verdict === 'writing' || verdict === 'unknown') {
+			problems.push({level: 'unknown', code: 'lock-unknown', message: `${name} runs as PID ${instance.pid}; its lock cannot be verified: ${lock?.reason ?? ''}`});
+			return {state: 'unknown', level: 'unknown', problems};
+		}
+
+		problems.push({level: 'warn', code: 'unlocked', message: `${name} runs as PID ${instance.pid} without holding its lock`});
+		return {state: 'unlocked', level: 'warn', problems};
+	}
+
+	// Nothing runs here.
+	if (verdict === 'remote') {
+		problems.push({level: 'unknown', code: 'remote-lock', message: `${name} is held on host ${lock?.record?.hostname ?? '?'}; it cannot be checked from here`});
+		return {state: 'remote', level: 'unknown', problems};
+	}
+
+	if (verdict === 'remote-expired') {
+		problems.push({level: 'warn', code: 'remote-lock-expired', message: `${name}: ${lock?.reason ?? 'remote lock heartbeat expired'}`});
+		return {state: 'remote', level: 'warn', problems};
+	}
+
+	if (verdict === 'writing') {
+		return {state: 'starting', level: 'ok', problems};
+	}
+
+	if (verdict === 'unknown' || verdict === 'live') {
+		// A live verdict whose holder is not in the process table: the table and the probe disagree
+		// (a race, or a process we may not see). Doubt means held.
+		problems.push({level: 'unknown', code: 'lock-unknown', message: `${name}: lock held by PID ${lock?.record?.pid ?? '?'}, which cannot be verified: ${lock?.reason ?? ''}`});
+		return {state: 'unknown', level: 'unknown', problems};
+	}
+
+	if (spec.enabled) {
+		problems.push({level: 'crit', code: 'not-running', message: `${name} is not running`});
+	}
+
+	const level = spec.enabled ? 'crit' : lockIsStale ? 'warn' : 'ok';
+	return {state: lockIsStale ? 'stale-lock' : 'stopped', level, problems};
+}
+
+function judgeHeld(spec: ComponentSpec, lock: LockInspection | null, instance: Instance, problems: Judgement['problems']): Judgement {
+	const {name} = spec;
+	if (lock?.orphaned) {
+		problems.push({level: 'warn', code: 'orphaned', message: `${name}: ${lock.reason}`});
+		return {state: 'orphaned', level: 'warn', problems};
+	}
+
+	switch (lock?.record?.supervisor?.state) {
+		case 'backoff': {
+			problems.push({level: 'warn', code: 'backoff', message: `${name} crashed and waits to restart (restart ${lock.record.supervisor.restarts})`});
+			return {state: 'backoff', level: 'warn', problems};
+		}
+
+		case 'crash-loop': {
+			problems.push({level: 'crit', code: 'crash-loop', message: `${name} is in a crash loop; its supervisor (PID ${instance.pid}) gave up restarting it`});
+			return {state: 'crash-loop', level: 'crit', problems};
+		}
+
+		case 'starting': {
+			return {state: 'starting', level: 'ok', problems};
+		}
+
+		default: {
+			return {state: 'running', level: 'ok', problems};
+		}
+	}
+}
+
+export function buildComponent(facts: ComponentFacts): {view: ComponentView; problems: Problem[]} {
+	const {spec, lock, processes, now, selfPid} = facts;
+	const holders = lockPids(lock);
+	const matching = matchProcesses(processes, spec.match, {excludePids: new Set([selfPid])});
+	// The lock's holder counts even when its command line does not match (a mis-set `match`
+	// must not hide a running copy and invite a second one).
+	for (const process of processes) {
+		if (holders.has(process.pid) && !matching.includes(process)) {
+			matching.push(process);
+		}
+	}
+
+	const instances = groupInstances(matching, processes);
+	const holder = instances.find(instance => instance.processes.some(process => holders.has(process.pid)));
+	const judgement = judgeComponent(spec, lock, instances, holder);
+
+	const processViews: ProcessView[] = instances.flatMap(instance =>
+		instance.processes.map(process => ({
+			pid: process.pid,
+			ppid: process.ppid,
+			instance: instance.pid,
+			command: redactCommand(process.command),
+			startToken: process.startToken,
+			cpu: process.cpu,
+			memoryBytes: process.memoryBytes,
+			uptimeSeconds: process.startedAt === null ? null : Math.max(0, Math.round((now - process.startedAt) / 1000)),
+			holdsLock: holders.has(process.pid),
+		})),
+	);
+
+	const view: ComponentView = {
+		name: spec.name,
+		role: spec.role,
+		account: spec.account,
+		enabled: spec.enabled,
+		state: judgement.state,
+		level: worst(judgement.level, ...judgement.problems.map(problem => problem.level)),
+		instances: instances.length,
+		lock: lock ? lockView(lock, now) : null,
+		processes: processViews,
+		restarts: lock?.record?.supervisor?.restarts ?? null,
+	};
+	const problems = judgement.problems.map(problem => ({...problem, account: spec.account, component: spec.name}));
+	return {view, problems};
+}

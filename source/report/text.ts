@@ -1,0 +1,84 @@
+import type {Level} from '../fleet/levels.js';
+import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
+
+const levelLabel: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
+
+/** Clip to `width` characters (with an ellipsis) and pad. */
+export function cell(text: string, width: number): string {
+	const chars = [...text];
+	const clipped = chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
+	return clipped + ' '.repeat(Math.max(0, width - [...clipped].length));
+}
+
+/** Wrap words to `width`, indenting continuation lines. */
+export function wrap(text: string, width: number, indent: string): string {
+	const lines: string[] = [];
+	let line = '';
+	for (const word of text.split(/\s+/)) {
+		if (line && [...line].length + 1 + [...word].length > width) {
+			lines.push(line);
+			line = indent + word;
+		} else {
+			line = line ? `${line} ${word}` : word;
+		}
+	}
+
+	lines.push(line);
+	return lines.join('\n');
+}
+
+function stateText(component: ComponentView): string {
+	return component.instances > 1 ? `${component.state} x${component.instances}` : component.state;
+}
+
+function pidText(component: ComponentView): string {
+	const holder = component.processes.find(process => process.holdsLock);
+	return String(holder?.instance ?? component.processes[0]?.instance ?? '-');
+}
+
+const columns = [5, 12, 20, 13, 8, 17] as const;
+
+function row(values: string[]): string {
+	return values.map((value, index) => cell(value, columns[index] ?? 10)).join(' ').trimEnd();
+}
+
+function componentRow(account: string, component: ComponentView): string {
+	return row([levelLabel[component.level], account, component.name, stateText(component), pidText(component), component.lock?.verdict ?? '-']);
+}
+
+/** The `--once` table: fits 80 columns, level words rather than colours, problems spelled out. */
+export function formatText(snapshot: FleetSnapshot): string {
+	const counts = new Map<Level, number>();
+	for (const problem of snapshot.problems) {
+		counts.set(problem.level, (counts.get(problem.level) ?? 0) + 1);
+	}
+
+	const summary = (['crit', 'warn', 'unknown'] as const)
+		.filter(level => counts.has(level))
+		.map(level => `${counts.get(level)} ${levelLabel[level].toLowerCase()}`)
+		.join(', ');
+	const lines = [`fleetdeck ${snapshot.host} ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`];
+	lines.push(row(['LEVEL', 'ACCOUNT', 'COMPONENT', 'STATE', 'PID', 'LOCK']));
+	for (const service of snapshot.services) {
+		lines.push(componentRow('(service)', service));
+	}
+
+	for (const account of snapshot.accounts) {
+		for (const component of account.components) {
+			lines.push(componentRow(account.id, component));
+		}
+	}
+
+	if (snapshot.services.length === 0 && snapshot.accounts.length === 0) {
+		lines.push(`(no components configured and no locks in ${snapshot.locksDir})`);
+	}
+
+	if (snapshot.problems.length > 0) {
+		lines.push('', 'PROBLEMS');
+		for (const problem of snapshot.problems) {
+			lines.push(wrap(`${cell(levelLabel[problem.level], 5)} ${problem.message}`, 80, '      '));
+		}
+	}
+
+	return lines.join('\n');
+}
