@@ -1,0 +1,8 @@
+export {ConfigError, type ConfigIssue} from './errors.js';
+export {configFileName, loadConfig, parseConfig, type LoadConfigOptions} from './load.js';
+export {defaultConfig} from './resolve.js';
+export {isSecretKey, redact, redactArgv, redactCommandLine, redactUrl, redacted} from './redact.js';
+export {configJsonSchema} from './json-schema.js';
+export {describeConfig} from './describe.js';
+export {namePattern, signalNames} from './schema.js';
+export type * from './types.js';
