@@ -20,8 +20,9 @@ export async function readLocks(config: FleetConfig): Promise<{locks: LockInspec
 	try {
 		return {locks: await list(config.locksDir, judgeContext(config)), locksError: null};
 	} catch (error) {
+		// A locks directory that does not exist yet holds no locks; one that cannot be read is doubt.
 		if (error instanceof LocksDirError) {
-			return {locks: [], locksError: error.message};
+			return {locks: [], locksError: error.code === 'ENOENT' ? null : error.message};
 		}
 
 		throw error;
