@@ -41,6 +41,7 @@ export async function gatherSnapshot(config: FleetConfig, now: () => number = Da
 		return first;
 	}
 
-	const usage = await sampleUsage(pids);
-	return buildSnapshot({...input, processes: withUsage(processes, usage)});
+	// CPU and memory are informational: a failed sample must never cost the operator the verdicts.
+	const usage = await sampleUsage(pids).catch(() => undefined);
+	return usage ? buildSnapshot({...input, processes: withUsage(processes, usage)}) : first;
 }
