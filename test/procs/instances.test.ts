@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {groupInstances, instanceOf, matchProcesses} from '../../source/procs/instances.js';
 import {readProcessTable} from '../../source/procs/table.js';
 import type {ProcessInfo} from '../../source/procs/types.js';
-import {pollUntil, spawnIdle, spawnShellChain, uniqueMarker} from './children.js';
+import {pollUntil, spawnIdle, spawnShellChain, uniqueMarker} from '../helpers/children.js';
 
 /** A process row; by default it started at "time" `pid`, so parents (lower PIDs) are older. */
 function proc(pid: number, ppid: number, command: string, startedAt: number | null = pid): ProcessInfo {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {hostFacts, probeProcess} from '../../source/procs/identity.js';
 import {processFromProcFiles, readLinuxProcessTable} from '../../source/procs/linux.js';
-import {idleScript, pollUntil, spawnChurn, spawnIdle, uniqueMarker} from './children.js';
+import {idleScript, pollUntil, spawnChurn, spawnIdle, uniqueMarker} from '../helpers/children.js';
 
 const skip = process.platform === 'linux' ? false : 'reads /proc';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {fromPsList, readPosixProcessTable} from '../../source/procs/posix.js';
-import {idleScript, pollUntil, spawnIdle, uniqueMarker} from './children.js';
+import {idleScript, pollUntil, spawnIdle, uniqueMarker} from '../helpers/children.js';
 
 test('fromPsList maps rows, splitting the command line and keeping lstart as the start token', () => {
 	const startTime = new Date('2026-11-22T18:00:00Z');

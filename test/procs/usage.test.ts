@@ -3,7 +3,7 @@ import {spawnSync} from 'node:child_process';
 import {test} from 'node:test';
 import {sampleUsage, withUsage} from '../../source/procs/usage.js';
 import type {ProcessInfo} from '../../source/procs/types.js';
-import {spawnIdle, uniqueMarker} from './children.js';
+import {spawnIdle, uniqueMarker} from '../helpers/children.js';
 
 /** A PID that certainly belonged to a process that has exited and been reaped. */
 function deadPid(): number {
