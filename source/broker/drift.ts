@@ -1,0 +1,227 @@
+import type {HealthLimits} from '../config/types.js';
+import {formatDuration} from './format.js';
+import {positionId, type Deal, type Position, type StatusSnapshot} from './snapshot.js';
+
+export const driftClasses = ['closed-externally', 'opened-manually', 'modified-externally', 'missing-sl', 'stale'] as const;
+export type DriftClass = (typeof driftClasses)[number];
+export type DriftSeverity = 'info' | 'warn' | 'crit';
+
+/**
+ * How loud each class is once confirmed. A manual trade is shown, not alarmed; a position without
+ * a stop-loss means the watchdog failed, which is the one that can lose the account.
+ */
+export const driftSeverity: Record<DriftClass, DriftSeverity> = {
+	'opened-manually': 'info',
+	'closed-externally': 'warn',
+	'modified-externally': 'warn',
+	stale: 'warn',
+	'missing-sl': 'crit',
+};
+
+/** One difference between the bot's record and the broker's, as one snapshot shows it. */
+export interface RawDifference {
+	/** Names the same difference across polls: its class and position. */
+	key: string;
+	class: DriftClass;
+	/** MetaTrader's position `identifier` when published, else the ticket. */
+	positionId: number;
+	symbol: string | null;
+	/** The difference in an operator's words. */
+	message: string;
+	/** The compared values (`changes`, the closing deal's `reason` and `profit`, …). */
+	detail: Record<string, unknown>;
+}
+
+/** A field the bot and the broker disagree on. */
+export interface FieldChange {
+	field: 'sl' | 'tp' | 'volume';
+	bot: number | null;
+	broker: number | null;
+}
+
+/**
+ * Why drift cannot be judged from this snapshot, or null when it can. A terminal that is not
+ * connected or is resynchronizing reports half a position list: judging it would raise ghosts.
+ */
+export function driftPause(snapshot: StatusSnapshot): string | null {
+	if (snapshot.positions?.bot == null || snapshot.positions.broker == null) {
+		return 'the snapshot does not carry both position lists';
+	}
+
+	const state = snapshot.connection?.state ?? 'connected';
+	if (state !== 'connected') {
+		return `the connection is ${state}`;
+	}
+
+	if (snapshot.terminal?.connected === false) {
+		return 'the terminal is not connected';
+	}
+
+	return null;
+}
+
+/** Compares the bot's positions with the broker's in one snapshot. Pure; [] when drift cannot be judged (see `driftPause`). */
+export function diffPositions(snapshot: StatusSnapshot, limits: Pick<HealthLimits, 'positionStaleSeconds'>, now: number): RawDifference[] {
+	if (driftPause(snapshot) !== null) {
+		return [];
+	}
+
+	const {pairs, botOnly, brokerOnly} = matchPositions(snapshot.positions!.bot!, snapshot.positions!.broker!);
+	const differences: RawDifference[] = [];
+	for (const position of botOnly) {
+		differences.push(closedExternally(position, snapshot.deals ?? []));
+	}
+
+	for (const position of brokerOnly) {
+		const id = positionId(position);
+		differences.push({
+			key: `opened-manually:${id}`,
+			class: 'opened-manually',
+			positionId: id,
+			symbol: position.symbol,
+			message: `${label(position)} ${position.side} ${position.volume} was opened outside the bot`,
+			detail: {ticket: position.ticket, side: position.side, volume: position.volume, sl: position.sl, tp: position.tp},
+		});
+	}
+
+	for (const [bot, broker] of pairs) {
+		const changes = compareFields(bot, broker);
+		if (changes.length > 0) {
+			const id = positionId(broker);
+			differences.push({
+				key: `modified-externally:${id}`,
+				class: 'modified-externally',
+				positionId: id,
+				symbol: broker.symbol,
+				message: `${label(broker)} was changed outside the bot: ${changes.map(describeChange).join('; ')}`,
+				detail: {ticket: broker.ticket, changes},
+			});
+		}
+	}
+
+	for (const position of snapshot.positions!.broker!) {
+		const id = positionId(position);
+		if (!isSet(position.sl)) {
+			differences.push({
+				key: `missing-sl:${id}`,
+				class: 'missing-sl',
+				positionId: id,
+				symbol: position.symbol,
+				message: `${label(position)} has no stop-loss at the broker`,
+				detail: {ticket: position.ticket, side: position.side, volume: position.volume},
+			});
+		}
+
+		// MetaTrader's time_update moves only when the volume does, so an untouched position ages from its opening.
+		const updatedAt = position.updatedAt ?? position.openedAt;
+		if (updatedAt !== null && now - updatedAt > limits.positionStaleSeconds * 1000) {
+			differences.push({
+				key: `stale:${id}`,
+				class: 'stale',
+				positionId: id,
+				symbol: position.symbol,
+				message: `${label(position)} not updated for ${formatDuration(now - updatedAt)} (limit ${formatDuration(limits.positionStaleSeconds * 1000)})`,
+				detail: {ticket: position.ticket, updatedAt: new Date(updatedAt).toISOString()},
+			});
+		}
+	}
+
+	return differences;
+}
+
+/**
+ * Pairs positions by id (identifier, else ticket), then leftovers by ticket: a publisher that
+ * sends `identifier` on one side only still matches while MetaTrader's ticket equals it.
+ */
+export function matchPositions(bot: Position[], broker: Position[]): {pairs: Array<[Position, Position]>; botOnly: Position[]; brokerOnly: Position[]} {
+	const pairs: Array<[Position, Position]> = [];
+	let botLeft = bot;
+	let brokerLeft = broker;
+	for (const keyOf of [positionId, (position: Position) => position.ticket]) {
+		const byKey = new Map<number, Position>();
+		for (const position of brokerLeft) {
+			if (!byKey.has(keyOf(position))) {
+				byKey.set(keyOf(position), position);
+			}
+		}
+
+		const unmatched: Position[] = [];
+		for (const position of botLeft) {
+			const partner = byKey.get(keyOf(position));
+			if (partner === undefined) {
+				unmatched.push(position);
+			} else {
+				byKey.delete(keyOf(position));
+				pairs.push([position, partner]);
+			}
+		}
+
+		const taken = new Set(pairs.map(([, partner]) => partner));
+		botLeft = unmatched;
+		brokerLeft = brokerLeft.filter(position => !taken.has(position));
+	}
+
+	return {pairs, botOnly: botLeft, brokerOnly: brokerLeft};
+}
+
+function closedExternally(position: Position, deals: Deal[]): RawDifference {
+	const id = positionId(position);
+	const deal = deals.find(candidate => candidate.positionId === id || candidate.positionId === position.ticket) ?? null;
+	const how = deal?.reason ? ` by ${deal.reason}` : '';
+	const profit = deal?.profit == null ? '' : `, P&L ${deal.profit.toFixed(2)}`;
+	return {
+		key: `closed-externally:${id}`,
+		class: 'closed-externally',
+		positionId: id,
+		symbol: position.symbol,
+		message: `${label(position)} was closed at the broker${how}${profit}; the bot still holds it`,
+		detail: {
+			ticket: position.ticket,
+			side: position.side,
+			volume: position.volume,
+			reason: deal?.reason ?? null,
+			profit: deal?.profit ?? null,
+			closedAt: deal?.time == null ? null : new Date(deal.time).toISOString(),
+		},
+	};
+}
+
+function compareFields(bot: Position, broker: Position): FieldChange[] {
+	const changes: FieldChange[] = [];
+	for (const field of ['sl', 'tp'] as const) {
+		const botValue = isSet(bot[field]) ? bot[field] : null;
+		const brokerValue = isSet(broker[field]) ? broker[field] : null;
+		if (differs(botValue, brokerValue)) {
+			changes.push({field, bot: botValue, broker: brokerValue});
+		}
+	}
+
+	if (differs(bot.volume, broker.volume)) {
+		changes.push({field: 'volume', bot: bot.volume, broker: broker.volume});
+	}
+
+	return changes;
+}
+
+/** MetaTrader reports an unset SL or TP as 0. */
+function isSet(price: number | null): price is number {
+	return price !== null && price !== 0;
+}
+
+function differs(a: number | null, b: number | null): boolean {
+	if (a === null || b === null) {
+		return a !== b;
+	}
+
+	// Prices and volumes pass through floats in Python and JSON; a rounding hair is not a change.
+	return Math.abs(a - b) > 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
+function describeChange(change: FieldChange): string {
+	const name = change.field === 'volume' ? 'volume' : change.field.toUpperCase();
+	return `${name} bot ${change.bot ?? 'unset'}, broker ${change.broker ?? 'unset'}`;
+}
+
+function label(position: Position): string {
+	return `${position.symbol} #${positionId(position)}`;
+}
