@@ -40,6 +40,7 @@ export async function assessOnce(source: StatusSource, account: AccountConfig, l
 	let result: PollResult | null = null;
 	let drift = tracker.observe(null, Date.now());
 	let judged = 0;
+	let seen = 0;
 	let lastAsOf: number | null = null;
 	for (;;) {
 		const timeoutMs = Math.max(100, Math.min(sourceTimeoutMs, deadline - Date.now()));
@@ -49,10 +50,16 @@ export async function assessOnce(source: StatusSource, account: AccountConfig, l
 		drift = tracker.observe(snapshot, Date.now());
 		if (snapshot !== null && (lastAsOf === null || snapshot.asOf > lastAsOf)) {
 			lastAsOf = snapshot.asOf;
+			seen++;
 			judged += drift.paused === null ? 1 : 0;
 		}
 
-		const settled = judged >= wanted || (judged > 0 && drift.paused === null && drift.items.length === 0);
+		// A source that failed twice in a row will not answer within a headless run's patience,
+		// and an account that stays paused (disconnected, resyncing) as long as confirming would
+		// take has nothing to judge: the deck would show the same.
+		const unreachable = !outcome.ok && result.consecutiveFailures >= 2;
+		const stillPaused = drift.paused !== null && seen >= wanted;
+		const settled = unreachable || stillPaused || judged >= wanted || (judged > 0 && drift.paused === null && drift.items.length === 0);
 		if (settled || Date.now() + gapMs >= deadline) {
 			return {result, drift, polls: judged};
 		}

@@ -1,5 +1,5 @@
 import type {FleetConfig} from '../config/types.js';
-import {gatherSnapshot} from '../fleet/gather.js';
+import {gatherSnapshot, onceBrokerFacts} from '../fleet/gather.js';
 import {exitCodes} from '../fleet/levels.js';
 import {formatText} from '../report/text.js';
 import {toJson} from '../report/json.js';
@@ -23,7 +23,7 @@ export function parseFormat(format: string | undefined, json: boolean | undefine
 
 /** `fleetdeck --once`: print the snapshot, exit with its level (0 ok, 1 warn, 2 crit, 3 unknown). */
 export async function runOnce(config: FleetConfig, format: Format): Promise<number> {
-	const snapshot = await gatherSnapshot(config);
+	const snapshot = await gatherSnapshot(config, {broker: async () => onceBrokerFacts(config)});
 	process.stdout.write(`${format === 'json' ? toJson(snapshot) : formatText(snapshot)}\n`);
 	return exitCodes[snapshot.level];
 }

@@ -1,10 +1,11 @@
 import type {FleetConfig} from '../config/types.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import type {ProcessInfo} from '../procs/types.js';
+import {accountBrokerView, healthLevel, serviceHealthProblem, type BrokerFacts} from './broker-facts.js';
 import {buildComponent, lockView, type ComponentSpec} from './component.js';
 import {inferredSpec} from './infer.js';
 import {worst} from './levels.js';
-import type {AccountView, ComponentView, FleetSnapshot, Problem} from './types.js';
+import type {AccountView, ComponentView, FleetSnapshot, HealthState, Problem} from './types.js';
 
 export interface FleetInput {
 	config: FleetConfig;
@@ -17,6 +18,8 @@ export interface FleetInput {
 	host: string;
 	/** This process, never counted as a copy of anything. */
 	selfPid: number;
+	/** Broker status and service health checks; absent when not polled. */
+	broker?: BrokerFacts;
 }
 
 const roleOrder = {service: 0, watchdog: 1, brain: 2, other: 3} as const;
@@ -41,6 +44,30 @@ function inferAccounts(locks: LockInspection[]): {accounts: Map<string, Componen
 	return {accounts, services};
 }
 
+/** The header's three levels: for each, the worst account's (its reason prefixed with the account). */
+function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
+	const judged = accounts.filter(account => account.health !== null);
+	if (judged.length === 0) {
+		return null;
+	}
+
+	const pick = (name: 'service' | 'connection' | 'broker') => {
+		let chosen = {state: 'ok' as HealthState, reason: `all ${judged.length} accounts ok`};
+		for (const account of judged) {
+			const level = account.health![name];
+			if (rank[level.state] > rank[chosen.state]) {
+				chosen = {state: level.state, reason: `${account.id}: ${level.reason}`};
+			}
+		}
+
+		return chosen;
+	};
+
+	return {service: pick('service'), connection: pick('connection'), broker: pick('broker')};
+}
+
+const rank: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, down: 3};
+
 export function buildSnapshot(input: FleetInput): FleetSnapshot {
 	const {config, locks, processes, now, selfPid} = input;
 	const locksByName = new Map(locks.map(lock => [lock.name, lock]));
@@ -59,16 +86,32 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 	let accounts: AccountView[];
 	let services: ComponentView[];
 	if (configured) {
-		services = config.services.map(spec => component(spec));
+		services = config.services.map(spec => {
+			const view = component(spec);
+			const health = input.broker?.services.get(spec.name);
+			if (!health) {
+				return view;
+			}
+
+			const problem = serviceHealthProblem(view, health);
+			if (problem) {
+				problems.push(problem);
+			}
+
+			return {...view, health, level: worst(view.level, healthLevel[health.state])};
+		});
 		accounts = config.accounts.map(account => {
 			const components = [...account.components].sort(byRole).map(spec => component({...spec, enabled: spec.enabled && account.enabled}));
-			return {
-				id: account.id,
-				number: account.number,
-				enabled: account.enabled,
-				level: worst(...components.map(view => view.level)),
-				components,
-			};
+			const level = worst(...components.map(view => view.level));
+			const base = {id: account.id, number: account.number, enabled: account.enabled, components};
+			// A disabled account is not polled: its broker link is nobody's concern.
+			if (!account.broker || !account.enabled) {
+				return {...base, level, health: null, drift: [], positions: null};
+			}
+
+			const broker = accountBrokerView(account, components, input.broker?.accounts.get(account.id), now);
+			problems.push(...broker.problems);
+			return {...base, level: worst(level, broker.level), health: broker.health, drift: broker.drift, positions: broker.positions};
 		});
 	} else {
 		const inferred = inferAccounts(locks);
@@ -77,7 +120,7 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 			.sort(([a], [b]) => a.localeCompare(b))
 			.map(([id, specs]) => {
 				const components = specs.sort(byRole).map(spec => component(spec));
-				return {id, number: id, enabled: true, level: worst(...components.map(view => view.level)), components};
+				return {id, number: id, enabled: true, level: worst(...components.map(view => view.level)), components, health: null, drift: [], positions: null};
 			});
 	}
 
@@ -105,6 +148,7 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 		generatedAt: new Date(now).toISOString(),
 		host: input.host,
 		level,
+		health: fleetHealth(accounts),
 		config: config.file,
 		locksDir: config.locksDir,
 		accounts,

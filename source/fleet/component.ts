@@ -208,6 +208,7 @@ export function buildComponent(facts: ComponentFacts): {view: ComponentView; pro
 		lock: lock ? lockView(lock, now) : null,
 		processes: processViews,
 		restarts: lock?.record?.supervisor?.restarts ?? null,
+		health: null,
 	};
 	const problems = judgement.problems.map(problem => ({...problem, account: spec.account, component: spec.name}));
 	return {view, problems};

@@ -3,6 +3,8 @@ import {list, LocksDirError, type JudgeContext} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {readProcessTable, sampleUsage, withUsage} from '../procs/index.js';
 import {hostFacts} from '../procs/identity.js';
+import {assessOnce, checkServiceHealth} from '../broker/index.js';
+import type {BrokerFacts} from './broker-facts.js';
 import {buildSnapshot} from './build-snapshot.js';
 import type {FleetSnapshot} from './types.js';
 
@@ -29,10 +31,36 @@ export async function readLocks(config: FleetConfig): Promise<{locks: LockInspec
 	}
 }
 
-/** Read the world once (locks, process table, CPU and memory of the fleet's processes) and judge it. */
-export async function gatherSnapshot(config: FleetConfig, now: () => number = Date.now): Promise<FleetSnapshot> {
-	const [{locks, locksError}, processes] = await Promise.all([readLocks(config), readProcessTable()]);
-	const input = {config, locks, locksError, processes, now: now(), host: hostFacts().hostname, selfPid: process.pid};
+/**
+ * The headless view of every enabled account's broker status and every service's health URL,
+ * polled as often as the drift persistence rule needs, all accounts at once.
+ */
+export async function onceBrokerFacts(config: FleetConfig): Promise<BrokerFacts> {
+	const accounts = await Promise.all(
+		config.accounts.map(async account => {
+			if (!account.enabled || !account.broker) {
+				return undefined;
+			}
+
+			const {result, drift} = await assessOnce(account.broker.status, account, account.broker.limits);
+			return [account.id, {result, drift: drift.items, judgedAt: result?.polledAt}] as const;
+		}),
+	);
+	const services = await Promise.all(
+		config.services.map(async service => (service.health ? ([service.name, await checkServiceHealth(service.health.url, service.health.timeoutSeconds)] as const) : undefined)),
+	);
+	return {accounts: new Map(accounts.filter(entry => entry !== undefined)), services: new Map(services.filter(entry => entry !== undefined))};
+}
+
+/**
+ * Read the world once (locks, process table, broker status, CPU and memory of the fleet's
+ * processes) and judge it. `broker` supplies the broker side: polled once for `--once`, the live
+ * pollers' latest for the deck.
+ */
+export async function gatherSnapshot(config: FleetConfig, options: {broker?: () => Promise<BrokerFacts>; now?: () => number} = {}): Promise<FleetSnapshot> {
+	const [{locks, locksError}, processes, broker] = await Promise.all([readLocks(config), readProcessTable(), options.broker?.()]);
+	const now = options.now ?? Date.now;
+	const input = {config, locks, locksError, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid};
 	const first = buildSnapshot(input);
 	// CPU and memory are sampled only for the processes that belong to the fleet: one pidusage
 	// batch, instead of a sample of every process on the host.

@@ -61,6 +61,8 @@ export interface ComponentView {
 	processes: ProcessView[];
 	/** The `run` supervisor's restart count, when supervised. */
 	restarts: number | null;
+	/** A service's health URL check; null where none is configured. */
+	health: HealthLevelView | null;
 }
 
 export interface Problem {
@@ -71,12 +73,50 @@ export interface Problem {
 	message: string;
 }
 
+export type HealthState = 'ok' | 'degraded' | 'down' | 'unknown';
+
+export interface HealthLevelView {
+	state: HealthState;
+	reason: string;
+}
+
+/** The three health levels of DESIGN.md §7 for one account. */
+export interface AccountHealthView {
+	service: HealthLevelView;
+	connection: HealthLevelView;
+	broker: HealthLevelView;
+	/** The status data is older than three poll intervals. */
+	stale: boolean;
+	/** When the publisher built the snapshot last read, ISO 8601. */
+	asOf: string | null;
+	/** Duration of the last poll. */
+	latencyMs: number | null;
+	/** Why the last poll failed, when it did. */
+	error: string | null;
+}
+
+export type DriftClass = 'closed-externally' | 'opened-manually' | 'modified-externally' | 'missing-sl' | 'stale';
+
+export interface DriftView {
+	class: DriftClass;
+	/** `suspected` until seen on enough consecutive polls, then `confirmed`. */
+	status: 'suspected' | 'confirmed';
+	positionId: number;
+	symbol: string | null;
+	message: string;
+}
+
 export interface AccountView {
 	id: string;
 	number: string;
 	enabled: boolean;
 	level: Level;
 	components: ComponentView[];
+	/** Null when the account has no broker status source configured. */
+	health: AccountHealthView | null;
+	drift: DriftView[];
+	/** Open positions as the bot and the broker see them; null without status data. */
+	positions: {bot: number; broker: number} | null;
 }
 
 export interface FleetSnapshot {
@@ -84,6 +124,8 @@ export interface FleetSnapshot {
 	generatedAt: string;
 	host: string;
 	level: Level;
+	/** Across all accounts, the worst of each health level; null when no account has a status source. */
+	health: {service: HealthLevelView; connection: HealthLevelView; broker: HealthLevelView} | null;
 	/** Config file this snapshot was built from; null without one. */
 	config: string | null;
 	locksDir: string;

@@ -1,0 +1,108 @@
+import {mkdirSync} from 'node:fs';
+import process from 'node:process';
+import {loadConfig} from '../config/index.js';
+import type {RestartPolicy} from '../config/types.js';
+import {defaultBackoff, findComponent} from '../control/components.js';
+import {runSupervisor} from '../control/supervisor.js';
+import {judgeContext} from '../fleet/gather.js';
+import {openJournal} from '../journal/index.js';
+import {validateLockName} from '../locks/index.js';
+import {commonFlags, parseArgs, UsageError} from './args.js';
+
+const help = `
+	Usage
+	  $ fleetdeck run NAME [--account ID] [--restart POLICY] -- CMD [ARGS…]
+
+	Supervise one component: take its lock NAME (exit 75, naming the holder, if it is live),
+	start CMD (an argv, no shell) in its own process group, restart it on failure with
+	exponential backoff, give up after a crash loop (and keep the lock until stopped), and on
+	SIGTERM/SIGINT/SIGHUP stop it gracefully, release the lock and exit with its status.
+	Settings come from the config's component NAME when there is one; flags override them.
+	The bot gets FLEETDECK_LOCK_NAME, FLEETDECK_LOCK_TOKEN and FLEETDECK_ACCOUNT.
+
+	Options
+	  --account ID       the account recorded in the lock (default: the component's)
+	  --restart POLICY   on-failure (default), always or never
+	  --config FILE      config file (default ./fleetdeck.config.json when present)
+	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
+`;
+
+const policies: readonly RestartPolicy[] = ['on-failure', 'always', 'never'];
+
+function isPolicy(value: string): value is RestartPolicy {
+	return (policies as readonly string[]).includes(value);
+}
+
+/**
+ * Run `parse` with `process.title` pinned. meow assigns `process.title`, which on Linux overwrites
+ * the process's argv in /proc/<pid>/cmdline; the supervisor's argv must keep the bot's command,
+ * because that is how the deck counts the supervisor and its bot as one instance (DESIGN.md §5).
+ */
+function keepingArgv<T>(parse: () => T): T {
+	const descriptor = Object.getOwnPropertyDescriptor(process, 'title');
+	const title = process.title;
+	Object.defineProperty(process, 'title', {configurable: true, enumerable: true, get: () => title, set: () => {}});
+	try {
+		return parse();
+	} finally {
+		if (descriptor) {
+			Object.defineProperty(process, 'title', descriptor);
+		}
+	}
+}
+
+export async function runCommand(argv: string[]): Promise<number> {
+	const split = argv.indexOf('--');
+	const own = split === -1 ? argv : argv.slice(0, split);
+	const command = split === -1 ? [] : argv.slice(split + 1);
+	const cli = keepingArgv(() => parseArgs(own, help, {...commonFlags, account: {type: 'string'}, restart: {type: 'string'}}));
+	const [name, ...extra] = cli.input;
+	if (name === undefined) {
+		throw new UsageError('run needs a component NAME and a command: fleetdeck run NAME -- CMD [ARGS…]');
+	}
+
+	if (extra.length > 0) {
+		throw new UsageError(`run takes one NAME, got also "${extra.join(' ')}"; put the command after "--"`);
+	}
+
+	const nameProblem = validateLockName(name);
+	if (nameProblem !== null) {
+		throw new UsageError(`run NAME: ${nameProblem}`);
+	}
+
+	if (command.length === 0) {
+		throw new UsageError(`run ${name} needs the command to supervise after "--": fleetdeck run ${name} -- CMD [ARGS…]`);
+	}
+
+	const restart = cli.flags.restart;
+	if (restart !== undefined && !isPolicy(restart)) {
+		throw new UsageError(`--restart expects one of ${policies.join(', ')}, got "${restart}"`);
+	}
+
+	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
+	const component = findComponent(config, name);
+	// The first run on a fresh checkout creates the locks directory rather than failing.
+	mkdirSync(config.locksDir, {recursive: true});
+	const journal = openJournal(config.journal);
+	try {
+		return await runSupervisor({
+			name,
+			account: cli.flags.account ?? component?.account ?? null,
+			command,
+			cwd: component?.cwd ?? process.cwd(),
+			env: component?.env ?? {},
+			stopSignal: component?.stopSignal ?? 'SIGTERM',
+			stopTimeoutSeconds: component?.stopTimeoutSeconds ?? 30,
+			restart: restart ?? component?.restart ?? 'on-failure',
+			backoff: component?.backoff ?? defaultBackoff,
+			locksDir: config.locksDir,
+			context: judgeContext(config),
+			journal,
+			log: line => {
+				process.stderr.write(`${line}\n`);
+			},
+		});
+	} finally {
+		journal.close();
+	}
+}
