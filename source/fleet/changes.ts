@@ -1,0 +1,61 @@
+import {isStale} from '../locks/types.js';
+import type {NewEvent} from '../journal/types.js';
+import type {ComponentView, FleetSnapshot} from './types.js';
+
+function componentsOf(snapshot: FleetSnapshot | null): Map<string, ComponentView> {
+	return new Map([...(snapshot?.services ?? []), ...(snapshot?.accounts.flatMap(account => account.components) ?? [])].map(component => [component.name, component]));
+}
+
+const healthLevels = ['service', 'connection', 'broker'] as const;
+
+/**
+ * What changed between two snapshots that the journal should remember: duplicates seen and
+ * resolved, locks turning stale, health levels changing. Pure; the deck calls it after each
+ * refresh. With no previous snapshot, duplicates and stale locks present now count as seen.
+ */
+export function fleetChanges(previous: FleetSnapshot | null, next: FleetSnapshot): NewEvent[] {
+	const events: NewEvent[] = [];
+	const before = componentsOf(previous);
+	for (const [name, component] of componentsOf(next)) {
+		const was = before.get(name);
+		const pids = component.processes.filter(process => process.instance === process.pid).map(process => process.pid);
+		if (component.state === 'duplicate' && was?.state !== 'duplicate') {
+			events.push({kind: 'duplicate.seen', level: 'crit', account: component.account, component: name, message: `${component.instances} copies of ${name} are running (instances ${pids.join(', ')})`, detail: {instances: pids}});
+		} else if (was?.state === 'duplicate' && component.state !== 'duplicate') {
+			events.push({kind: 'duplicate.resolved', account: component.account, component: name, message: `${name} no longer runs more than once (now ${component.state})`, detail: {state: component.state}});
+		}
+	}
+
+	const staleBefore = new Set(previous?.locks.filter(lock => isStale(lock.verdict)).map(lock => lock.name));
+	for (const lock of next.locks) {
+		if (isStale(lock.verdict) && !staleBefore.has(lock.name)) {
+			events.push({kind: 'lock.stale', account: lock.account, component: lock.name, pid: lock.pid, message: `${lock.name} lock is stale (${lock.verdict}): ${lock.reason}`, detail: {verdict: lock.verdict, reason: lock.reason}});
+		}
+	}
+
+	if (previous) {
+		const accountsBefore = new Map(previous.accounts.map(account => [account.id, account]));
+		for (const account of next.accounts) {
+			const was = accountsBefore.get(account.id)?.health;
+			if (!was || !account.health) {
+				continue;
+			}
+
+			for (const level of healthLevels) {
+				const from = was[level].state;
+				const to = account.health[level].state;
+				if (from !== to) {
+					events.push({
+						kind: 'health.changed',
+						level: to === 'down' ? 'crit' : to === 'ok' ? 'info' : 'warn',
+						account: account.id,
+						message: `${account.id} ${level} ${from} → ${to}: ${account.health[level].reason}`,
+						detail: {level, from, to, reason: account.health[level].reason},
+					});
+				}
+			}
+		}
+	}
+
+	return events;
+}
