@@ -1,0 +1,34 @@
+import {hostFacts, probeProcess} from '../procs/identity.js';
+import type {HostFacts, ProcessProbe} from '../procs/types.js';
+import type {JudgeFacts} from './verdict.js';
+
+/** What judging a lock may be told instead of reading the real host. Every field is optional. */
+export interface JudgeContext {
+	/** This host's facts; default: hostFacts(). */
+	host?: HostFacts;
+	/** PID lookup; default: probeProcess. */
+	probe?: (pid: number) => ProcessProbe;
+	/** The time to judge at, epoch ms; default: the clock at each judgement. */
+	now?: number;
+	/** A component's `match` pattern by lock name, for legacy records without a start token. */
+	matchFor?: (name: string) => RegExp | null;
+	/** Another host's lock expires when its heartbeat is older than this; null or absent: never. */
+	remoteExpirySeconds?: number | null;
+	/** How long an unreadable lockfile counts as `writing`; default 2000 ms. */
+	unreadableGraceMs?: number;
+}
+
+export const defaultUnreadableGraceMs = 2000;
+
+/** The facts to judge the lock `name` by, with the file's modification time. */
+export function judgeFacts(context: JudgeContext | undefined, name: string, mtimeMs: number | null): JudgeFacts {
+	return {
+		host: context?.host ?? hostFacts(),
+		probe: context?.probe ?? probeProcess,
+		now: context?.now ?? Date.now(),
+		mtimeMs,
+		match: context?.matchFor?.(name) ?? null,
+		remoteExpirySeconds: context?.remoteExpirySeconds ?? null,
+		unreadableGraceMs: context?.unreadableGraceMs ?? defaultUnreadableGraceMs,
+	};
+}

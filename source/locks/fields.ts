@@ -1,0 +1,32 @@
+/** A record field with the wrong type or value; parseLock turns it into an error string. */
+export class FieldError extends Error {}
+
+/** A value as an error message shows it. */
+export function describe(value: unknown): string {
+	if (value === undefined) {
+		return 'nothing (it is missing)';
+	}
+
+	if (value === null) {
+		return 'null';
+	}
+
+	if (Array.isArray(value)) {
+		return 'an array';
+	}
+
+	if (typeof value === 'string') {
+		return `the string ${JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value)}`;
+	}
+
+	return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
+}
+
+export function fieldError(field: string, expected: string, value: unknown): never {
+	throw new FieldError(`field "${field}" must be ${expected}, got ${describe(value)}`);
+}
+
+/** PID 0 and negatives are process groups to kill(2), never a holder. */
+export function isPositivePid(value: unknown): value is number {
+	return typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+}

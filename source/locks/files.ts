@@ -1,0 +1,161 @@
+import {randomBytes} from 'node:crypto';
+import {constants, promises as fs} from 'node:fs';
+import path from 'node:path';
+import {errnoOf, LocksDirError} from './errors.js';
+import {maxRecordBytes} from './parse.js';
+
+/** The files that belong to one lock NAME. Only `lock` ends in `.lock`, so the others are never listed. */
+export interface LockPaths {
+	lock: string;
+	/** Held (exclusively created) while a stale lock is being taken over. */
+	guard: string;
+	/** The fencing-token counter of this NAME. */
+	token: string;
+}
+
+export function lockPaths(dir: string, name: string): LockPaths {
+	const lock = path.join(dir, `${name}.lock`);
+	return {lock, guard: `${lock}.guard`, token: `${lock}.token`};
+}
+
+/** A private sibling of `target`: same directory (so link and rename stay on one file system), unique name. */
+export function siblingPath(target: string, kind: 'tmp' | 'aside'): string {
+	return `${target}.${kind}.${process.pid}.${randomBytes(6).toString('hex')}`;
+}
+
+/** What is at a path in the locks directory, read without following symlinks or blocking on a FIFO. */
+export type EntryRead =
+	| {kind: 'missing'}
+	| {kind: 'irregular'; what: string; mtimeMs: number | null}
+	| {kind: 'unopenable'; error: string; mtimeMs: number | null}
+	| {kind: 'read'; raw: Buffer; mtimeMs: number};
+
+function kindOf(stats: {isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean}): string {
+	if (stats.isDirectory()) {
+		return 'directory';
+	}
+
+	if (stats.isSymbolicLink()) {
+		return 'symbolic link';
+	}
+
+	if (stats.isFIFO()) {
+		return 'FIFO';
+	}
+
+	if (stats.isSocket()) {
+		return 'socket';
+	}
+
+	return stats.isBlockDevice() || stats.isCharacterDevice() ? 'device' : 'special file';
+}
+
+const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
+
+/**
+ * Read at most one byte past the record limit (so an oversized file is recognised without
+ * reading all of it). lstat first and O_NOFOLLOW|O_NONBLOCK on open, then fstat the open file:
+ * a symlink, FIFO or directory is reported, never read, even if it replaced the file in between.
+ */
+export async function readEntry(file: string): Promise<EntryRead> {
+	let stats;
+	try {
+		stats = await fs.lstat(file);
+	} catch (error) {
+		const code = errnoOf(error);
+		return code === 'ENOENT' ? {kind: 'missing'} : {kind: 'unopenable', error: code, mtimeMs: null};
+	}
+
+	if (!stats.isFile()) {
+		return {kind: 'irregular', what: kindOf(stats), mtimeMs: stats.mtimeMs};
+	}
+
+	let handle;
+	try {
+		handle = await fs.open(file, openFlags);
+	} catch (error) {
+		const code = errnoOf(error);
+		if (code === 'ENOENT') {
+			return {kind: 'missing'};
+		}
+
+		return code === 'ELOOP' ? {kind: 'irregular', what: 'symbolic link', mtimeMs: null} : {kind: 'unopenable', error: code, mtimeMs: stats.mtimeMs};
+	}
+
+	try {
+		const opened = await handle.stat();
+		if (!opened.isFile()) {
+			return {kind: 'irregular', what: kindOf(opened), mtimeMs: opened.mtimeMs};
+		}
+
+		const buffer = Buffer.alloc(maxRecordBytes + 1);
+		let length = 0;
+		while (length < buffer.length) {
+			const {bytesRead} = await handle.read(buffer, length, buffer.length - length, length);
+			if (bytesRead === 0) {
+				break;
+			}
+
+			length += bytesRead;
+		}
+
+		return {kind: 'read', raw: buffer.subarray(0, length), mtimeMs: opened.mtimeMs};
+	} catch (error) {
+		return {kind: 'unopenable', error: errnoOf(error), mtimeMs: stats.mtimeMs};
+	} finally {
+		await handle.close();
+	}
+}
+
+/** Create `file` exclusively and durably (write, fsync). Rejects with EEXIST when it exists. */
+export async function writeNewFile(file: string, bytes: Buffer): Promise<void> {
+	const handle = await fs.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+	try {
+		await handle.writeFile(bytes);
+		await handle.sync();
+	} catch (error) {
+		await handle.close();
+		await fs.rm(file, {force: true});
+		throw error;
+	}
+
+	await handle.close();
+}
+
+/** Replace `file` atomically: a reader sees the old bytes or the new, never a mix. */
+export async function replaceFile(file: string, bytes: Buffer): Promise<void> {
+	const temp = siblingPath(file, 'tmp');
+	await writeNewFile(temp, bytes);
+	try {
+		await fs.rename(temp, file);
+	} catch (error) {
+		await fs.rm(temp, {force: true});
+		throw error;
+	}
+}
+
+/** Errors from link(2) that mean "this file system has no hard links", not "the name is taken". */
+export const linkUnsupported: ReadonlySet<string> = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'EXDEV', 'ENOSYS', 'EMLINK']);
+
+/** Throw LocksDirError unless `dir` is a directory we can list. */
+export async function assertLocksDir(dir: string): Promise<void> {
+	let stats;
+	try {
+		stats = await fs.stat(dir);
+	} catch (error) {
+		throw new LocksDirError(dir, errnoOf(error));
+	}
+
+	if (!stats.isDirectory()) {
+		throw new LocksDirError(dir, 'ENOTDIR');
+	}
+}
+
+/** Errors creating a file in the locks directory that are about the directory, not the file. */
+export const directoryErrors: ReadonlySet<string> = new Set(['ENOENT', 'ENOTDIR', 'EACCES', 'EROFS']);
+
+export function sleep(ms: number): Promise<void> {
+	return new Promise(resolve => {
+		setTimeout(resolve, ms);
+	});
+}
