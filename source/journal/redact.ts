@@ -1,0 +1,148 @@
+import type {LockRecord, ParsedLock} from '../locks/types.js';
+
+/**
+ * Nothing secret is journaled: the database is readable by whoever can read the disk and is kept
+ * for 90 days. A detail key is secret when it looks like a password, secret, API key or
+ * credential, or names a token (`token`, `accessToken`, `auth_token`). Two token-named keys are
+ * identities, not secrets, and are kept: `fencingToken` (a lock's fencing number; a lock record's
+ * own `token` must be journaled under this name, see `lockRecordDetail`) and `startToken` (a
+ * process's start time, which tells a reused PID apart).
+ */
+const secretKey = /pass(word)?|secret|api[-_]?key|credential|token$/i;
+const identityKeys = new Set(['fencingToken', 'startToken']);
+
+export const redacted = '[redacted]';
+
+/** Nesting deeper than this is cut off: details are facts for a human, not object dumps. */
+const maxDepth = 8;
+
+export function isSecretKey(key: string): boolean {
+	return secretKey.test(key) && !identityKeys.has(key);
+}
+
+/**
+ * A JSON-safe deep copy of `detail` with secret values replaced by `[redacted]`, command lines
+ * (`command`, `argv`) scrubbed of secret flags' values, and what JSON cannot hold made plain:
+ * errors become `{name, message}`, bigints strings, dates ISO strings, cycles `[circular]`.
+ */
+export function redactDetail(detail: Record<string, unknown>): Record<string, unknown> {
+	const copy = plain(detail, new Set(), 0);
+	return typeof copy === 'object' && copy !== null && !Array.isArray(copy) ? copy as Record<string, unknown> : {};
+}
+
+function plain(value: unknown, ancestors: Set<object>, depth: number, key?: string): unknown {
+	if (key !== undefined && isSecretKey(key) && value !== null && value !== undefined) {
+		return redacted;
+	}
+
+	switch (typeof value) {
+		case 'string': {
+			return key === 'command' ? redactCommandLine(value) : value;
+		}
+
+		case 'number': {
+			return Number.isFinite(value) ? value : null;
+		}
+
+		case 'boolean': {
+			return value;
+		}
+
+		case 'bigint': {
+			return value.toString();
+		}
+
+		case 'object': {
+			break;
+		}
+
+		default: {
+			return undefined;
+		}
+	}
+
+	if (value === null) {
+		return null;
+	}
+
+	if (value instanceof Date) {
+		return Number.isNaN(value.getTime()) ? null : value.toISOString();
+	}
+
+	if (value instanceof Error) {
+		return {name: value.name, message: value.message};
+	}
+
+	if (ArrayBuffer.isView(value)) {
+		return `[${value.byteLength} bytes]`;
+	}
+
+	if (ancestors.has(value)) {
+		return '[circular]';
+	}
+
+	if (depth >= maxDepth) {
+		return '[too deep]';
+	}
+
+	ancestors.add(value);
+	let copy: unknown;
+	if (Array.isArray(value)) {
+		const items = key === 'argv' && value.every(item => typeof item === 'string') ? redactArgv(value as string[]) : value;
+		copy = items.map(item => plain(item, ancestors, depth + 1) ?? null);
+	} else {
+		const entries: Array<[string, unknown]> = [];
+		for (const [childKey, child] of Object.entries(value)) {
+			const childCopy = plain(child, ancestors, depth + 1, childKey);
+			if (childCopy !== undefined) {
+				entries.push([childKey, childCopy]);
+			}
+		}
+
+		copy = Object.fromEntries(entries);
+	}
+
+	ancestors.delete(value);
+	return copy;
+}
+
+const secretFlag = /^(--?[\w-]*?(?:pass(?:word)?|secret|api[-_]?key|credential|token)[\w-]*)(=.*)?$/i;
+
+/** `--password hunter2` and `--api-key=abc` keep the flag and lose the value. */
+export function redactArgv(argv: readonly string[]): string[] {
+	const result: string[] = [];
+	let hideNext = false;
+	for (const argument of argv) {
+		if (hideNext) {
+			result.push(redacted);
+			hideNext = false;
+			continue;
+		}
+
+		const flag = secretFlag.exec(argument);
+		if (flag?.[1] === undefined) {
+			result.push(argument);
+		} else if (flag[2] === undefined) {
+			result.push(argument);
+			hideNext = true;
+		} else {
+			result.push(`${flag[1]}=${redacted}`);
+		}
+	}
+
+	return result;
+}
+
+/** `redactArgv` for a command line kept as one string (argv joined by spaces). */
+export function redactCommandLine(command: string): string {
+	return redactArgv(command.split(' ')).join(' ');
+}
+
+/**
+ * The detail for a lock event: the record as read, with its fencing number under `fencingToken`
+ * (a plain `token` key is redacted as a secret) and secrets scrubbed from its command line.
+ */
+export function lockRecordDetail(record: ParsedLock | LockRecord): Record<string, unknown> {
+	const {token, ...rest} = record;
+	return redactDetail({...rest, fencingToken: token});
+}
