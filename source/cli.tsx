@@ -2,14 +2,27 @@
 import process from 'node:process';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, parseArgs, UsageError} from './commands/args.js';
+import {historyCommand, reportCommand} from './commands/journal.js';
 import {locksCommand} from './commands/locks.js';
+import {launchCommand} from './commands/launch.js';
+import {runCommand} from './commands/run.js';
+import {shutdownCommand} from './commands/shutdown.js';
+import {stopDuplicatesCommand} from './commands/stop-duplicates.js';
 import {parseFormat, runOnce} from './commands/status.js';
 
 const help = `
 	Usage
 	  $ fleetdeck                      the live control deck (a TTY), else the --once table
 	  $ fleetdeck --once [--json]      print the fleet snapshot and exit with its level
-	  $ fleetdeck locks …              list locks, clear stale ones (see fleetdeck locks --help)
+	  $ fleetdeck locks …              list locks, clear stale ones
+	  $ fleetdeck run NAME -- CMD …    supervise one component under its lock
+	  $ fleetdeck launch [ACCOUNT …]   start what is not running (services, watchdogs, brains)
+	  $ fleetdeck shutdown [ACCOUNT …] stop brains, then watchdogs, then services; trades untouched
+	  $ fleetdeck stop-duplicates      keep the lock holder, stop the other copies
+	  $ fleetdeck history              what happened (locks, restarts, stops, health, drift)
+	  $ fleetdeck report               per component restarts, crash loops, downtime
+
+	Each command has its own --help.
 
 	Options
 	  --once             print the snapshot once and exit: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN
@@ -28,6 +41,12 @@ type Command = (argv: string[]) => Promise<number>;
 
 const commands: Record<string, Command> = {
 	locks: locksCommand,
+	run: runCommand,
+	launch: launchCommand,
+	shutdown: shutdownCommand,
+	'stop-duplicates': stopDuplicatesCommand,
+	history: historyCommand,
+	report: reportCommand,
 };
 
 async function statusCommand(argv: string[]): Promise<number> {

@@ -25,11 +25,30 @@ function knownFlagNames(flags: AnyFlags): Set<string> {
 }
 
 /**
- * meow with one change: an unknown flag is a usage error (exit 64), where meow itself would exit 2,
- * which a monitoring system reads as CRITICAL.
+ * Run `parse` with `process.title` pinned. meow assigns `process.title`, which on Linux overwrites
+ * the process's argv in /proc/<pid>/cmdline; a `fleetdeck run` supervisor's argv must keep the
+ * bot's command, because that is how the deck counts the supervisor and its bot as one instance
+ * (DESIGN.md §5), and every fleetdeck process should stay recognisable in `ps`.
+ */
+function keepingArgv<T>(parse: () => T): T {
+	const descriptor = Object.getOwnPropertyDescriptor(process, 'title');
+	const title = process.title;
+	Object.defineProperty(process, 'title', {configurable: true, enumerable: true, get: () => title, set: () => {}});
+	try {
+		return parse();
+	} finally {
+		if (descriptor) {
+			Object.defineProperty(process, 'title', descriptor);
+		}
+	}
+}
+
+/**
+ * meow with two changes: an unknown flag is a usage error (exit 64), where meow itself would exit
+ * 2, which a monitoring system reads as CRITICAL; and the process keeps its argv (see keepingArgv).
  */
 export function parseArgs<Flags extends AnyFlags>(argv: string[], help: string, flags: Flags): Result<Flags> {
-	const cli = meow(help, {importMeta: import.meta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined});
+	const cli = keepingArgv(() => meow(help, {importMeta: import.meta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined}));
 	const known = knownFlagNames(flags);
 	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name) && !known.has(name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
 	if (unknown.length > 0) {

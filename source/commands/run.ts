@@ -33,29 +33,11 @@ function isPolicy(value: string): value is RestartPolicy {
 	return (policies as readonly string[]).includes(value);
 }
 
-/**
- * Run `parse` with `process.title` pinned. meow assigns `process.title`, which on Linux overwrites
- * the process's argv in /proc/<pid>/cmdline; the supervisor's argv must keep the bot's command,
- * because that is how the deck counts the supervisor and its bot as one instance (DESIGN.md §5).
- */
-function keepingArgv<T>(parse: () => T): T {
-	const descriptor = Object.getOwnPropertyDescriptor(process, 'title');
-	const title = process.title;
-	Object.defineProperty(process, 'title', {configurable: true, enumerable: true, get: () => title, set: () => {}});
-	try {
-		return parse();
-	} finally {
-		if (descriptor) {
-			Object.defineProperty(process, 'title', descriptor);
-		}
-	}
-}
-
 export async function runCommand(argv: string[]): Promise<number> {
 	const split = argv.indexOf('--');
 	const own = split === -1 ? argv : argv.slice(0, split);
 	const command = split === -1 ? [] : argv.slice(split + 1);
-	const cli = keepingArgv(() => parseArgs(own, help, {...commonFlags, account: {type: 'string'}, restart: {type: 'string'}}));
+	const cli = parseArgs(own, help, {...commonFlags, account: {type: 'string'}, restart: {type: 'string'}});
 	const [name, ...extra] = cli.input;
 	if (name === undefined) {
 		throw new UsageError('run needs a component NAME and a command: fleetdeck run NAME -- CMD [ARGS…]');

@@ -2,7 +2,7 @@ import {promises as fs} from 'node:fs';
 import type {JudgeContext} from './context.js';
 import {errnoOf} from './errors.js';
 import {lockPaths} from './files.js';
-import {list} from './inspect.js';
+import {inspect, list} from './inspect.js';
 import {removeStale} from './takeover.js';
 import {isStale, type LockInspection} from './types.js';
 
@@ -23,6 +23,46 @@ export async function clearStale(dir: string, context?: JudgeContext): Promise<{
 	}
 
 	return {removed, kept};
+}
+
+export type ClearOutcome =
+	| {result: 'removed'; judged: LockInspection}
+	| {result: 'missing'}
+	| {result: 'kept'; reason: string};
+
+/**
+ * Remove the lock NAME only if it is proven stale now, under its takeover guard, and only if the
+ * file still holds the very bytes judged: what `clearStale` does, for one lock. A live (or
+ * doubtful) lock is never removed.
+ */
+export async function clearStaleLock(dir: string, name: string, context?: JudgeContext): Promise<ClearOutcome> {
+	const judged = await inspect(dir, name, context);
+	if (judged === null) {
+		return {result: 'missing'};
+	}
+
+	if (!isStale(judged.verdict)) {
+		return {result: 'kept', reason: `${name}.lock is ${judged.verdict} (${judged.reason}); not removed`};
+	}
+
+	const outcome = await removeStale(dir, lockPaths(dir, name), judged);
+	switch (outcome.result) {
+		case 'removed': {
+			return {result: 'removed', judged};
+		}
+
+		case 'missing': {
+			return {result: 'missing'};
+		}
+
+		case 'busy': {
+			return {result: 'kept', reason: `${name}.lock is being taken over by another process right now; not removed`};
+		}
+
+		default: {
+			return {result: 'kept', reason: `${name}.lock changed while it was being removed (someone took it); not removed`};
+		}
+	}
 }
 
 /**

@@ -1,6 +1,6 @@
 /** The lock protocol (DESIGN.md §4, docs/lock-protocol.md): the only API other layers use. */
 export {acquire, type AcquireOptions, type AcquireResult} from './acquire.js';
-export {clearAll, clearStale} from './clear.js';
+export {clearAll, clearStale, clearStaleLock, type ClearOutcome} from './clear.js';
 export type {JudgeContext} from './context.js';
 export {LocksDirError} from './errors.js';
 export {inspect, list} from './inspect.js';

@@ -145,7 +145,10 @@ test('8 processes contend for one lock while holders are SIGKILLed: never two ho
 	const {diedHolding, entries, takeovers} = checkLog(readLog(log), killed);
 	assert.ok(entries >= 20, `only ${entries} acquisitions happened`);
 	assert.ok(diedHolding.length >= 1, `no holder was killed while holding (killed ${killed.size})`);
-	assert.ok(takeovers >= 1, 'no takeover was logged');
+	// Not every recovery is logged as a takeover by the next holder: the contender that removed the
+	// stale lock can lose the following link() to a plain acquire. diedHolding ≥ 1 with a clean
+	// replay is the proof that dead holders' locks were recovered; takeovers are only counted.
+	t.diagnostic(`${takeovers} takeovers logged, ${diedHolding.length} holders killed while holding`);
 	t.diagnostic(`${entries} acquisitions, ${killed.size} kills, ${diedHolding.length} while holding, ${takeovers} takeovers logged`);
 	const left = await inspect(dir, 'BOT');
 	assert.ok(left === null || isStale(left.verdict), `after everyone stopped the lock is ${left?.verdict}: ${left?.reason}`);

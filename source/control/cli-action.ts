@@ -1,0 +1,104 @@
+import {createInterface} from 'node:readline/promises';
+import {fileURLToPath} from 'node:url';
+import type {FleetConfig} from '../config/types.js';
+import {openJournal} from '../journal/index.js';
+import {createController} from './controller.js';
+import {formatPlan, formatResult} from './format.js';
+import {resolveScope, UnknownAccountError} from './plan.js';
+import type {ActionKind, Controller, Scope} from './types.js';
+
+/** The CLI script supervisors are started with: this build's `cli.js`. */
+export const cliPath = fileURLToPath(new URL('../cli.js', import.meta.url));
+
+/** Thrown for what the command line got wrong; the command turns it into its UsageError (exit 64). */
+export class ActionUsageError extends Error {
+	override name = 'ActionUsageError';
+}
+
+export interface ActionIo {
+	out: (text: string) => void;
+	err: (text: string) => void;
+	/** Whether a person can answer a question (stdin is a TTY). */
+	interactive: boolean;
+	/** Ask, and resolve to the answer line. */
+	ask: (question: string) => Promise<string>;
+}
+
+export const processIo: ActionIo = {
+	out(text) {
+		process.stdout.write(`${text}\n`);
+	},
+	err(text) {
+		process.stderr.write(`${text}\n`);
+	},
+	interactive: Boolean(process.stdin.isTTY),
+	async ask(question) {
+		const prompt = createInterface({input: process.stdin, output: process.stdout});
+		try {
+			return await prompt.question(question);
+		} finally {
+			prompt.close();
+		}
+	},
+};
+
+/** Accounts from the command line, checked against the config (unknown → a usage error). */
+export function scopeFor(config: FleetConfig, accounts: readonly string[]): Scope {
+	try {
+		return resolveScope(config, accounts);
+	} catch (error) {
+		if (error instanceof UnknownAccountError) {
+			throw new ActionUsageError(error.message);
+		}
+
+		throw error;
+	}
+}
+
+/** Run `work` with a controller whose journal is closed afterwards. */
+export async function withController<T>(config: FleetConfig, options: {stopTimeoutSeconds?: number}, work: (controller: Controller) => Promise<T>): Promise<T> {
+	const journal = openJournal(config.journal);
+	try {
+		return await work(createController(config, {journal, cliPath, ...options}));
+	} finally {
+		journal.close();
+	}
+}
+
+/**
+ * shutdown and stop-duplicates: print the plan, get a yes (a TTY prompt, or --yes; headless
+ * without --yes is refused before anything is signalled), execute with progress, and exit 0 only
+ * when every target is confirmed gone.
+ */
+export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop-duplicates'>, config: FleetConfig, request: {accounts: string[]; yes: boolean; timeoutSeconds?: number}, io: ActionIo = processIo): Promise<number> {
+	const scope = scopeFor(config, request.accounts);
+	return withController(config, {stopTimeoutSeconds: request.timeoutSeconds}, async controller => {
+		const plan = await controller.plan(kind, scope);
+		io.out(formatPlan(plan));
+		if (!plan.steps.some(step => step.kind !== 'skip')) {
+			const refused = plan.steps.some(step => step.kind === 'skip' && step.refused);
+			io.out(refused ? 'nothing can be stopped from here' : 'nothing to do');
+			return refused ? 1 : 0;
+		}
+
+		if (!request.yes) {
+			if (!io.interactive) {
+				throw new ActionUsageError(`${kind} needs confirmation: no terminal to ask on, so nothing was signalled. Add --yes to proceed without asking.`);
+			}
+
+			const answer = (await io.ask('Proceed? [y/N] ')).trim().toLowerCase();
+			if (answer !== 'y' && answer !== 'yes') {
+				io.out('cancelled; nothing was signalled');
+				return 1;
+			}
+		}
+
+		const result = await controller.execute(plan, progress => {
+			if (progress.status === 'waiting' || progress.status === 'running') {
+				io.out(`  … ${progress.message}`);
+			}
+		});
+		io.out(formatResult(result));
+		return result.ok ? 0 : 1;
+	});
+}

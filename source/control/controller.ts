@@ -1,0 +1,125 @@
+import type {FleetConfig} from '../config/types.js';
+import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
+import type {Journal} from '../journal/types.js';
+import {readProcessTable} from '../procs/index.js';
+import {clearStaleLock} from '../locks/index.js';
+import {findComponent} from './components.js';
+import {launchComponent} from './launch.js';
+import {planClearStale, planLaunch, planShutdown, planStopDuplicates} from './plan.js';
+import {processControl, type ProcessControl} from './platform/index.js';
+import {stopInstance} from './stop.js';
+import type {ActionResult, Controller, Plan, PlanStep, StepProgress, StepStatus} from './types.js';
+
+export interface ControllerOptions {
+	journal: Journal;
+	/** The fleetdeck CLI script that `launch` starts supervisors with (`dist/source/cli.js`). */
+	cliPath: string;
+	/** Overrides every target's stop timeout (`shutdown --timeout S`). */
+	stopTimeoutSeconds?: number;
+	control?: ProcessControl;
+	/** How long a launch waits for each supervisor's lock; default 20 s. */
+	launchWaitMs?: number;
+}
+
+type StepOutcome = {status: StepStatus; message: string};
+
+/**
+ * The one implementation of launch, shutdown, stop-duplicates and clear-stale, used by the CLI
+ * commands and the TUI alike: `plan` reads the fleet once and says exactly what would happen;
+ * `execute` carries the steps out one by one, in order, re-verifying every process before it
+ * signals it (a plan may be minutes old by the time the operator confirms it).
+ */
+export function createController(config: FleetConfig, options: ControllerOptions): Controller {
+	const {journal} = options;
+	const context = judgeContext(config);
+	const control = options.control ?? processControl();
+
+	async function runStep(step: PlanStep, report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
+		switch (step.kind) {
+			case 'skip': {
+				const component = step.id.split(':')[1] ?? null;
+				if (step.id.startsWith('launch:')) {
+					journal.record({kind: 'launch.skipped', level: step.refused ? 'warn' : 'info', message: `${step.label}: ${step.reason}`, component});
+				} else if (step.refused) {
+					journal.record({kind: 'stop.failed', message: `${step.label}: ${step.reason}`, component});
+				}
+
+				return {status: step.refused ? 'failed' : 'skipped', message: step.reason};
+			}
+
+			case 'stop': {
+				const result = await stopInstance(step.target, {control, readTable: readProcessTable, journal, locksDir: config.locksDir, context}, report);
+				return {status: result.ok ? 'done' : 'failed', message: result.message};
+			}
+
+			case 'launch': {
+				const component = findComponent(config, step.target.component);
+				if (!component) {
+					return {status: 'failed', message: `${step.target.component} is not in the config`};
+				}
+
+				const result = await launchComponent(component, {config, cliPath: options.cliPath, journal, context, waitMs: options.launchWaitMs}, message => {
+					report('waiting', message);
+				});
+				return {status: result.ok ? 'done' : 'failed', message: result.message};
+			}
+
+			case 'clear': {
+				const outcome = await clearStaleLock(config.locksDir, step.target.lock, context);
+				if (outcome.result === 'removed') {
+					journal.record({kind: 'lock.cleared', message: `removed stale lock ${step.target.lock} (${outcome.judged.verdict}: ${outcome.judged.reason})`, component: step.target.lock, account: outcome.judged.record?.account ?? null, detail: {verdict: outcome.judged.verdict}});
+					return {status: 'done', message: `removed (${outcome.judged.verdict}: ${outcome.judged.reason})`};
+				}
+
+				return {status: 'skipped', message: outcome.result === 'missing' ? 'already gone' : outcome.reason};
+			}
+		}
+	}
+
+	return {
+		async plan(kind, scope) {
+			const snapshot = await gatherSnapshot(config);
+			switch (kind) {
+				case 'launch': {
+					return planLaunch(snapshot, scope);
+				}
+
+				case 'shutdown': {
+					return planShutdown(snapshot, config, scope, {timeoutSeconds: options.stopTimeoutSeconds});
+				}
+
+				case 'stop-duplicates': {
+					return planStopDuplicates(snapshot, config, scope, {timeoutSeconds: options.stopTimeoutSeconds});
+				}
+
+				case 'clear-stale': {
+					return planClearStale(snapshot, scope);
+				}
+			}
+		},
+
+		async execute(plan: Plan, onProgress?: (progress: StepProgress) => void): Promise<ActionResult> {
+			const steps: ActionResult['steps'] = [];
+			for (const step of plan.steps) {
+				const report = (status: StepStatus, message: string) => {
+					onProgress?.({stepId: step.id, status, message});
+				};
+
+				report('running', step.label);
+				const outcome = await runStep(step, report).catch((error: unknown): StepOutcome => ({status: 'failed', message: error instanceof Error ? error.message : String(error)}));
+				report(outcome.status, outcome.message);
+				steps.push({id: step.id, label: step.label, ...outcome});
+			}
+
+			const failed = steps.filter(step => step.status === 'failed').length;
+			const done = steps.filter(step => step.status === 'done').length;
+			const skipped = steps.filter(step => step.status === 'skipped').length;
+			return {
+				kind: plan.kind,
+				ok: failed === 0,
+				summary: `${plan.kind}: ${done} done, ${skipped} skipped, ${failed} failed`,
+				steps,
+			};
+		},
+	};
+}

@@ -1,0 +1,40 @@
+import type {ActionResult, Plan, PlanStep} from './types.js';
+
+function pad(text: string, width: number): string {
+	return text.length >= width ? `${text} ` : text.padEnd(width);
+}
+
+/** The plan as the operator reads it before saying yes: one numbered line per step. */
+export function formatPlan(plan: Plan): string {
+	const lines = plan.steps.map((step, index) => `  ${index + 1}. ${step.label}${step.kind === 'skip' ? `: ${step.reason}` : ''}`);
+	return [`${plan.kind}: ${plan.summary}`, ...lines].join('\n');
+}
+
+/** What a step's outcome is called in the launch table. */
+function launchResult(step: PlanStep | undefined, status: string): string {
+	if (step?.kind === 'skip') {
+		return step.refused ? 'refused' : step.label.endsWith('already running') ? 'already running' : 'skipped';
+	}
+
+	return status === 'done' ? 'started' : status;
+}
+
+/** The launch table: started / already running / refused / failed, with the reason. */
+export function formatLaunchTable(plan: Plan, result: ActionResult | null): string {
+	const lines = [`${pad('COMPONENT', 26)}${pad('RESULT', 17)}DETAIL`];
+	for (const step of plan.steps) {
+		const component = step.kind === 'launch' ? step.target.component : step.id.split(':')[1] ?? step.id;
+		const outcome = result?.steps.find(entry => entry.id === step.id);
+		const status = outcome ? launchResult(step, outcome.status) : step.kind === 'launch' ? 'would start' : launchResult(step, 'skipped');
+		const detail = outcome?.message ?? (step.kind === 'skip' ? step.reason : step.label);
+		const [first = '', ...rest] = detail.split('\n');
+		lines.push(`${pad(component, 26)}${pad(status, 17)}${first}`, ...rest.map(line => `${' '.repeat(43)}${line}`));
+	}
+
+	return lines.join('\n');
+}
+
+/** One line per step of an executed action. */
+export function formatResult(result: ActionResult): string {
+	return [...result.steps.map(step => `  ${pad(step.status, 8)} ${step.label}: ${step.message}`), result.summary].join('\n');
+}

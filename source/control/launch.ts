@@ -1,0 +1,139 @@
+import {spawn} from 'node:child_process';
+import {closeSync, mkdirSync, openSync, readSync, fstatSync, writeSync} from 'node:fs';
+import path from 'node:path';
+import type {ComponentConfig, FleetConfig} from '../config/types.js';
+import type {Journal} from '../journal/types.js';
+import {inspect, type JudgeContext} from '../locks/index.js';
+
+export interface LaunchDeps {
+	config: FleetConfig;
+	/** The fleetdeck CLI script (`dist/source/cli.js`), run with this Node binary. */
+	cliPath: string;
+	journal: Journal;
+	context: JudgeContext;
+	/** How long to wait for the new supervisor's lock to be live with its bot running; default 20 s. */
+	waitMs?: number;
+	pollMs?: number;
+}
+
+export interface LaunchReport {
+	ok: boolean;
+	message: string;
+	/** The supervisor's PID, when one was spawned. */
+	pid: number | null;
+}
+
+/** The supervisor's argv: `fleetdeck run NAME --account ID --config FILE --locks-dir DIR -- CMD…`. */
+export function supervisorArgv(cliPath: string, config: FleetConfig, component: ComponentConfig): string[] {
+	return [
+		cliPath,
+		'run',
+		component.name,
+		...(component.account === null ? [] : ['--account', component.account]),
+		...(config.file === null ? [] : ['--config', config.file]),
+		'--locks-dir',
+		config.locksDir,
+		'--',
+		...component.command,
+	];
+}
+
+/** The last few non-empty lines of a log file, for a failure report. */
+export function logTail(file: string, lines = 5): string {
+	let fd: number | undefined;
+	try {
+		fd = openSync(file, 'r');
+		const size = fstatSync(fd).size;
+		const length = Math.min(size, 4096);
+		const buffer = Buffer.alloc(length);
+		readSync(fd, buffer, 0, length, size - length);
+		return buffer.toString('utf8').split(/\r?\n/).filter(line => line.trim() !== '').slice(-lines).join('\n');
+	} catch {
+		return '';
+	} finally {
+		if (fd !== undefined) {
+			closeSync(fd);
+		}
+	}
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise(resolve => {
+		setTimeout(resolve, ms);
+	});
+}
+
+/**
+ * Start one component under its own `fleetdeck run` supervisor, detached: its own session, stdio
+ * appended to `logsDir/<NAME>.log`, unref'd, so it outlives the TUI or SSH session that started
+ * it. Resolves once the supervisor's lock is live with the bot running, or with the reason it
+ * failed (the supervisor exited, the bot died at once, or neither happened in time).
+ */
+export async function launchComponent(component: ComponentConfig, deps: LaunchDeps, progress: (message: string) => void): Promise<LaunchReport> {
+	const {config, journal} = deps;
+	const name = component.name;
+	mkdirSync(config.logsDir, {recursive: true});
+	mkdirSync(config.locksDir, {recursive: true});
+	const logFile = path.join(config.logsDir, `${name}.log`);
+	const log = openSync(logFile, 'a');
+	let supervisor;
+	try {
+		writeSync(log, `--- ${new Date().toISOString()} fleetdeck launch: starting ${name} ---\n`);
+		supervisor = spawn(process.execPath, supervisorArgv(deps.cliPath, config, component), {
+			cwd: component.cwd,
+			detached: true,
+			stdio: ['ignore', log, log],
+			windowsHide: true,
+		});
+	} finally {
+		closeSync(log);
+	}
+
+	const fail = (message: string, pid: number | null): LaunchReport => {
+		const tail = logTail(logFile);
+		const full = tail === '' ? message : `${message}; last lines of ${logFile}:\n${tail}`;
+		journal.record({kind: 'launch.failed', message: full, account: component.account, component: name, pid});
+		return {ok: false, message: full, pid};
+	};
+
+	const pid = supervisor.pid;
+	if (pid === undefined) {
+		const error = await new Promise<Error>(resolve => supervisor.once('error', resolve));
+		return fail(`could not start the supervisor for ${name}: ${error.message}`, null);
+	}
+
+	const supervisorExit: {value: {code: number | null; signal: string | null} | null} = {value: null};
+	supervisor.once('exit', (code, signal) => {
+		supervisorExit.value = {code, signal};
+	});
+	supervisor.unref();
+	progress(`started supervisor PID ${pid} for ${name}; waiting for its lock`);
+
+	const deadline = Date.now() + (deps.waitMs ?? 20_000);
+	for (;;) {
+		const lock = await inspect(config.locksDir, name, deps.context).catch(() => null);
+		const ours = lock?.verdict === 'live' && lock.record?.pid === pid ? lock.record : null;
+		const state = ours?.supervisor?.state;
+		if (ours && state === 'running') {
+			const message = `${name} started: supervisor PID ${pid}, bot PID ${ours.child?.pid ?? '?'}; log ${logFile}`;
+			journal.record({kind: 'launch.started', message, account: component.account, component: name, pid: ours.child?.pid ?? pid});
+			return {ok: true, message, pid};
+		}
+
+		if (ours && (state === 'backoff' || state === 'crash-loop')) {
+			const last = ours.supervisor?.lastExit;
+			return fail(`${name} exited right after it started (${last ? (last.signal ?? `exit code ${last.code ?? '?'}`) : 'unknown status'}); its supervisor PID ${pid} is in ${state} and keeps the lock`, pid);
+		}
+
+		const ended = supervisorExit.value;
+		if (ended !== null) {
+			return fail(`the supervisor for ${name} exited (${ended.signal ?? `exit code ${ended.code ?? '?'}`}) before its bot was running`, pid);
+		}
+
+		if (Date.now() > deadline) {
+			return fail(`${name}: no live lock with a running bot after ${Math.round((deps.waitMs ?? 20_000) / 1000)} s (supervisor PID ${pid} is still running)`, pid);
+		}
+
+		await sleep(deps.pollMs ?? 100);
+	}
+}

@@ -1,0 +1,272 @@
+import type {ComponentConfig, FleetConfig, Role} from '../config/types.js';
+import type {ComponentView, FleetSnapshot, ProcessView} from '../fleet/types.js';
+import {isStale} from '../locks/types.js';
+import {findComponent} from './components.js';
+import type {ActionKind, Plan, PlanStep, Scope, StopTarget} from './types.js';
+
+/** An account named on the command line (or by the TUI) that the config does not have. */
+export class UnknownAccountError extends Error {
+	override name = 'UnknownAccountError';
+}
+
+/** Extra seconds a supervised bot gets, so its supervisor can escalate and release the lock itself. */
+export const supervisorGraceSeconds = 2;
+
+export const noBrokerContact = 'open trades are not touched; fleetdeck never contacts the broker';
+
+/** Validate account ids (or broker numbers) against the config: `all` when none are named. */
+export function resolveScope(config: FleetConfig, accounts: readonly string[]): Scope {
+	if (accounts.length === 0) {
+		return 'all';
+	}
+
+	const ids = accounts.map(wanted => {
+		const found = config.accounts.find(account => account.id === wanted || account.number === wanted);
+		if (!found) {
+			const known = config.accounts.map(account => account.id).join(', ');
+			throw new UnknownAccountError(`unknown account "${wanted}"; ${known === '' ? 'the config has no accounts' : `known accounts: ${known}`}`);
+		}
+
+		return found.id;
+	});
+	return {accounts: [...new Set(ids)]};
+}
+
+/** The components an action covers: the named accounts', or with `all` every account's and the services. */
+function inScope(snapshot: FleetSnapshot, scope: Scope): ComponentView[] {
+	if (scope === 'all') {
+		return [...snapshot.services, ...snapshot.accounts.flatMap(account => account.components)];
+	}
+
+	return scope.accounts.flatMap(id => snapshot.accounts.find(account => account.id === id)?.components ?? []);
+}
+
+/** Shutdown order: the bot first, stop-loss protection after it is down, shared services last. */
+const shutdownRank: Record<Role, number> = {brain: 0, other: 1, watchdog: 2, service: 3};
+
+function byRank(rank: Record<Role, number>): (a: ComponentView, b: ComponentView) => number {
+	return (a, b) => rank[a.role] - rank[b.role];
+}
+
+interface InstanceView {
+	pid: number;
+	top: ProcessView;
+	processes: ProcessView[];
+	holdsLock: boolean;
+}
+
+function instancesOf(view: ComponentView): InstanceView[] {
+	const byTop = new Map<number, ProcessView[]>();
+	for (const process of view.processes) {
+		byTop.set(process.instance, [...(byTop.get(process.instance) ?? []), process]);
+	}
+
+	return [...byTop.entries()].map(([pid, processes]) => ({
+		pid,
+		top: processes.find(process => process.pid === pid) ?? processes[0]!,
+		processes,
+		holdsLock: processes.some(process => process.holdsLock),
+	}));
+}
+
+function stopTarget(view: ComponentView, component: ComponentConfig | undefined, instance: InstanceView, why: StopTarget['why'], timeoutSeconds: number | undefined): StopTarget {
+	// A `fleetdeck run` supervisor is stopped with SIGTERM (it forwards the bot's own stop signal).
+	const supervised = instance.holdsLock && view.lock?.pid === instance.pid && view.lock.child !== null;
+	const baseTimeout = component?.stopTimeoutSeconds ?? 30;
+	return {
+		component: view.name,
+		account: view.account,
+		pid: instance.pid,
+		startToken: instance.top.startToken,
+		pids: instance.processes.map(process => process.pid),
+		why,
+		lock: instance.holdsLock ? view.name : null,
+		stopSignal: supervised ? 'SIGTERM' : component?.stopSignal ?? 'SIGTERM',
+		stopTimeoutSeconds: timeoutSeconds ?? (supervised ? baseTimeout + supervisorGraceSeconds : baseTimeout),
+	};
+}
+
+function stopLabel(target: StopTarget): string {
+	const processes = target.pids.length > 1 ? ` (${target.pids.length} processes: ${target.pids.join(', ')})` : '';
+	const why = target.why === 'duplicate' ? ' (duplicate)' : target.why === 'unlocked' ? ' (running without its lock)' : '';
+	return `stop ${target.component} PID ${target.pid}${processes}${why}`;
+}
+
+function stopStep(target: StopTarget): PlanStep {
+	return {id: `stop:${target.component}:${target.pid}`, label: stopLabel(target), kind: 'stop', target};
+}
+
+function skip(id: string, label: string, reason: string, refused = false): PlanStep {
+	return {id, label, kind: 'skip', reason, ...(refused ? {refused} : {})};
+}
+
+function summarize(kind: ActionKind, steps: PlanStep[]): string {
+	const stops = steps.flatMap(step => (step.kind === 'stop' ? [`${step.target.component} PID ${step.target.pid}`] : []));
+	const launches = steps.flatMap(step => (step.kind === 'launch' ? [step.target.component] : []));
+	const clears = steps.flatMap(step => (step.kind === 'clear' ? [step.target.lock] : []));
+	const parts: string[] = [];
+	if (stops.length > 0) {
+		parts.push(`stop ${stops.join(', then ')}`);
+	}
+
+	if (launches.length > 0) {
+		parts.push(`start ${launches.join(', then ')}`);
+	}
+
+	if (clears.length > 0) {
+		parts.push(`remove stale lock${clears.length === 1 ? '' : 's'} ${clears.join(', ')}`);
+	}
+
+	if (parts.length === 0) {
+		parts.push(kind === 'launch' ? 'nothing to start' : kind === 'clear-stale' ? 'no stale locks to remove' : 'nothing to stop');
+	}
+
+	if (kind === 'shutdown' || kind === 'stop-duplicates') {
+		parts.push(noBrokerContact);
+	}
+
+	return parts.join('; ');
+}
+
+function plan(kind: ActionKind, scope: Scope, steps: PlanStep[]): Plan {
+	return {kind, scope, summary: summarize(kind, steps), destructive: steps.some(step => step.kind === 'stop' || step.kind === 'clear'), steps};
+}
+
+function clearStep(view: ComponentView): PlanStep | undefined {
+	const lock = view.lock;
+	if (!lock || !isStale(lock.verdict)) {
+		return undefined;
+	}
+
+	return {id: `clear:${lock.name}`, label: `remove stale lock ${lock.name} (${lock.verdict})`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}};
+}
+
+/**
+ * SAFE_SHUTDOWN: every instance of every component in scope (the lock holder, duplicates and
+ * unlocked copies, each named), brains first, then watchdogs, then services; stale locks of
+ * components with nothing left running are removed.
+ */
+export function planShutdown(snapshot: FleetSnapshot, config: FleetConfig, scope: Scope, options: {timeoutSeconds?: number} = {}): Plan {
+	const steps: PlanStep[] = [];
+	for (const view of inScope(snapshot, scope).sort(byRank(shutdownRank))) {
+		const component = findComponent(config, view.name);
+		const instances = instancesOf(view);
+		const anyHolder = instances.some(instance => instance.holdsLock);
+		for (const instance of instances) {
+			const why = instance.holdsLock ? 'component' : anyHolder ? 'duplicate' : 'unlocked';
+			steps.push(stopStep(stopTarget(view, component, instance, why, options.timeoutSeconds)));
+		}
+
+		const lock = view.lock;
+		if (instances.length === 0 && lock) {
+			const clear = clearStep(view);
+			if (clear) {
+				steps.push(clear);
+			} else {
+				// A live lock whose holder the process table does not show cannot be stopped from here:
+				// that is a failure to report, not a success. Remote or unverifiable locks are only noted.
+				const live = lock.verdict === 'live';
+				steps.push(skip(`skip:${view.name}`, `${view.name}: not stopped`, `its lock is ${lock.verdict} (${lock.reason}) and no process of it is visible here`, live));
+			}
+		}
+	}
+
+	return plan('shutdown', scope, steps);
+}
+
+/** For each component with more than one instance: keep the lock holder's (else the oldest), stop the rest. */
+export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig, scope: Scope, options: {timeoutSeconds?: number} = {}): Plan {
+	const steps: PlanStep[] = [];
+	for (const view of inScope(snapshot, scope).sort(byRank(shutdownRank))) {
+		const instances = instancesOf(view);
+		if (instances.length < 2) {
+			continue;
+		}
+
+		const oldest = [...instances].sort((a, b) => (b.top.uptimeSeconds ?? -1) - (a.top.uptimeSeconds ?? -1) || a.pid - b.pid)[0]!;
+		const keep = instances.find(instance => instance.holdsLock) ?? oldest;
+		steps.push(skip(`keep:${view.name}:${keep.pid}`, `keep ${view.name} PID ${keep.pid}`, keep.holdsLock ? 'it holds the lock' : 'no copy holds a live lock; it is the oldest'));
+		const component = findComponent(config, view.name);
+		for (const instance of instances) {
+			if (instance !== keep) {
+				steps.push(stopStep(stopTarget(view, component, instance, 'duplicate', options.timeoutSeconds)));
+			}
+		}
+	}
+
+	return plan('stop-duplicates', scope, steps);
+}
+
+/** Start order: shared services first, then the stop-loss watchdogs, then the bots. */
+const launchRank: Record<Role, number> = {service: 0, watchdog: 1, other: 2, brain: 3};
+
+function pidsOf(view: ComponentView): string {
+	return [...new Set(view.processes.map(process => process.instance))].join(', ');
+}
+
+/** Why a component must not (or need not) be launched now; undefined when it should be. */
+function launchVerdict(view: ComponentView): {reason: string; refused: boolean} | undefined {
+	const lock = view.lock;
+	const instances = new Set(view.processes.map(process => process.instance)).size;
+	if (instances > 1) {
+		return {refused: true, reason: `${instances} copies are running (PIDs ${pidsOf(view)}); run "fleetdeck stop-duplicates${view.account ? ` ${view.account}` : ''}" first`};
+	}
+
+	if (instances === 1 && !view.processes.some(process => process.holdsLock)) {
+		return {refused: true, reason: `a copy runs without its lock (PID ${pidsOf(view)}); stop it first ("fleetdeck shutdown${view.account ? ` ${view.account}` : ''}")`};
+	}
+
+	if (lock?.verdict === 'live') {
+		return {refused: false, reason: `already running (${view.state}, lock held by PID ${lock.pid ?? '?'})`};
+	}
+
+	if (lock?.verdict === 'remote' || lock?.verdict === 'remote-expired') {
+		return {refused: true, reason: `its lock is held on host ${lock.hostname ?? '?'} (${lock.reason}); it is not started here`};
+	}
+
+	if (lock && !isStale(lock.verdict)) {
+		return {refused: true, reason: `its lock cannot be verified (${lock.verdict}: ${lock.reason}); doubt means held`};
+	}
+
+	return undefined;
+}
+
+/** MASTER_LAUNCH: every enabled component in scope that is not already live, services first. */
+export function planLaunch(snapshot: FleetSnapshot, scope: Scope): Plan {
+	const steps: PlanStep[] = [];
+	for (const view of inScope(snapshot, scope).sort(byRank(launchRank))) {
+		const id = `launch:${view.name}`;
+		if (!view.enabled) {
+			steps.push(skip(id, `${view.name}: not started`, 'disabled in the config'));
+			continue;
+		}
+
+		const verdict = launchVerdict(view);
+		if (verdict) {
+			steps.push(skip(id, `${view.name}: ${verdict.refused ? 'refused' : 'already running'}`, verdict.reason, verdict.refused));
+			continue;
+		}
+
+		const stale = view.lock ? ` (taking over its stale lock: ${view.lock.verdict})` : '';
+		steps.push({id, label: `start ${view.name}${stale}`, kind: 'launch', target: {component: view.name, account: view.account}});
+	}
+
+	return plan('launch', scope, steps);
+}
+
+/** Every lock in scope proven stale. */
+export function planClearStale(snapshot: FleetSnapshot, scope: Scope): Plan {
+	const steps = inScope(snapshot, scope).flatMap(view => clearStep(view) ?? []);
+	if (scope === 'all') {
+		// Locks of no configured component are litter too.
+		const claimed = new Set(steps.map(step => (step.kind === 'clear' ? step.target.lock : '')));
+		const known = new Set(inScope(snapshot, scope).map(view => view.name));
+		for (const lock of snapshot.locks) {
+			if (isStale(lock.verdict) && !claimed.has(lock.name) && !known.has(lock.name)) {
+				steps.push({id: `clear:${lock.name}`, label: `remove stale lock ${lock.name} (${lock.verdict})`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}});
+			}
+		}
+	}
+
+	return plan('clear-stale', scope, steps);
+}

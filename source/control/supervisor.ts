@@ -1,0 +1,319 @@
+import {spawn, type ChildProcess} from 'node:child_process';
+import {constants} from 'node:os';
+import type {BackoffConfig, RestartPolicy} from '../config/types.js';
+import type {Journal} from '../journal/types.js';
+import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
+import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
+import {probeProcess} from '../procs/identity.js';
+import {processControl, type ProcessControl} from './platform/index.js';
+import {decideRestart, describeExit, exitStatus, freshHistory, type ChildExit, type RestartHistory} from './restart-policy.js';
+
+/** Everything one `fleetdeck run` needs: the component's settings, flags already applied. */
+export interface SupervisorOptions {
+	/** The component, which is also the lock NAME. */
+	name: string;
+	account: string | null;
+	/** The bot's argv; started without a shell. */
+	command: string[];
+	cwd: string;
+	/** Added to the supervisor's own environment for the child. */
+	env: Record<string, string>;
+	stopSignal: NodeJS.Signals;
+	stopTimeoutSeconds: number;
+	restart: RestartPolicy;
+	backoff: BackoffConfig;
+	locksDir: string;
+	/** How an existing lock is judged (the component's `match` for legacy records). */
+	context: JudgeContext;
+	journal: Journal;
+	/** Messages for the operator (stderr). */
+	log: (line: string) => void;
+	/** How often the lock's heartbeat (and supervisor state) is rewritten; default 3 s. */
+	heartbeatMs?: number;
+	control?: ProcessControl;
+}
+
+/** Exit code when the lock is held elsewhere (EX_TEMPFAIL). */
+export const lockHeldExitCode = 75;
+
+const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
+
+/** The refusal for a lock that is not ours to take: who holds it, since when, and how to stop it. */
+export function describeHolder(name: string, holder: LockInspection): string {
+	const record = holder.record;
+	const who = record
+		? `PID ${record.pid} on ${record.hostname ?? 'this host'}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
+		: `an unreadable lock at ${holder.path}`;
+	const account = record?.account;
+	return [
+		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${holder.reason}).`,
+		`Nothing was started. To stop it: fleetdeck shutdown ${account ?? '(its account)'}; to inspect locks: fleetdeck locks`,
+	].join('\n');
+}
+
+function sleep(ms: number): Promise<void> {
+	return new Promise(resolve => {
+		setTimeout(resolve, ms);
+	});
+}
+
+/**
+ * The `run` supervisor (DESIGN.md §6): takes the lock NAME and holds it across restarts of the
+ * bot, so no second copy can slip in between two runs; heartbeats it with its state; restarts per
+ * policy with backoff; gives up after a crash loop but stays (holding the lock) until told to stop;
+ * on SIGTERM/SIGINT/SIGHUP stops the bot's process group gracefully, then by force, releases the
+ * lock and resolves to the bot's exit status (128 + n when killed by signal n).
+ */
+export async function runSupervisor(options: SupervisorOptions): Promise<number> {
+	const {name, account, journal, log} = options;
+	const control = options.control ?? processControl();
+	const commandLine = options.command.join(' ');
+	const acquired = await acquire(options.locksDir, name, {
+		account,
+		command: `fleetdeck run ${name} -- ${commandLine}`,
+		child: null,
+		context: options.context,
+	});
+	if (!acquired.acquired) {
+		log(describeHolder(name, acquired.holder));
+		return lockHeldExitCode;
+	}
+
+	let held: HeldLock = {pid: acquired.record.pid, startToken: acquired.record.startToken, token: acquired.record.token};
+	const event = (kind: Parameters<Journal['record']>[0]['kind'], message: string, extra: {level?: 'info' | 'warn' | 'crit'; pid?: number | null; detail?: Record<string, unknown>} = {}) => {
+		journal.record({kind, message, account, component: name, ...extra});
+	};
+
+	event('supervisor.started', `supervisor PID ${process.pid} started for ${name}: ${commandLine}`, {pid: process.pid});
+	if (acquired.tookOver) {
+		event('lock.cleared', `took over ${name}.lock (${acquired.tookOver.verdict}: ${acquired.tookOver.reason})`, {detail: {verdict: acquired.tookOver.verdict, reason: acquired.tookOver.reason}});
+	}
+
+	event('lock.acquired', `${name}.lock taken by supervisor PID ${process.pid} (token ${held.token})`, {pid: process.pid, detail: {token: held.token}});
+
+	let state: SupervisorState = {state: 'starting', restarts: 0, nextStartAt: null, lastExit: null};
+	let childIdentity: ChildIdentity | null = null;
+	let lockLost = false;
+
+	// Writes are chained so a slow heartbeat can never land after (and undo) a newer state.
+	let writes = Promise.resolve();
+	const writeState = (): Promise<void> => {
+		writes = writes.then(async () => {
+			const ours = await heartbeat(options.locksDir, name, held, {child: childIdentity, supervisor: state}).catch(() => false);
+			if (ours) {
+				lockLost = false;
+				return;
+			}
+
+			// Someone removed the lock (clear-all --force) or replaced it: take it back if the name is
+			// free; never take it from a live holder.
+			const again = await acquire(options.locksDir, name, {account, command: `fleetdeck run ${name} -- ${commandLine}`, child: childIdentity, takeOverStale: false, context: options.context}).catch(() => null);
+			if (again?.acquired) {
+				held = {pid: again.record.pid, startToken: again.record.startToken, token: again.record.token};
+				event('lock.acquired', `${name}.lock was gone from under its supervisor; taken again (token ${held.token})`, {level: 'warn', pid: process.pid, detail: {token: held.token}});
+				await heartbeat(options.locksDir, name, held, {child: childIdentity, supervisor: state}).catch(() => false);
+			} else if (!lockLost) {
+				lockLost = true;
+				event('lock.released', `${name}.lock is no longer held by supervisor PID ${process.pid}${again ? ` (now: ${again.holder.reason})` : ''}; the bot is running unprotected`, {level: 'crit', pid: process.pid});
+			}
+		});
+		return writes;
+	};
+
+	const setState = async (next: Partial<SupervisorState>): Promise<void> => {
+		state = {...state, ...next};
+		await writeState();
+	};
+
+	let stopRequested: NodeJS.Signals | null = null;
+	let wakeOnStop: () => void = () => {};
+	const stopped = new Promise<void>(resolve => {
+		wakeOnStop = resolve;
+	});
+	const onSignal = (signal: NodeJS.Signals) => {
+		if (stopRequested !== null) {
+			return;
+		}
+
+		stopRequested = signal;
+		event('stop.requested', `supervisor of ${name} received ${signal}: stopping`, {pid: process.pid, detail: {signal}});
+		wakeOnStop();
+	};
+
+	for (const signal of stopSignals) {
+		process.on(signal, onSignal);
+	}
+
+	const timer = setInterval(() => {
+		void writeState();
+	}, options.heartbeatMs ?? 3000);
+
+	let history: RestartHistory = freshHistory;
+	let status = 0;
+	try {
+		await setState({state: 'starting'});
+		for (;;) {
+			if (stopRequested !== null) {
+				break;
+			}
+
+			const startedAt = Date.now();
+			const child = startChild(options, held.token);
+			const exited = waitForExit(child);
+			if (child.pid !== undefined) {
+				const probe = probeProcess(child.pid);
+				childIdentity = {pid: child.pid, startToken: probe.state === 'alive' ? probe.startToken : null};
+				event('process.started', `${name} started as PID ${child.pid}`, {pid: child.pid, detail: {command: options.command, restarts: state.restarts}});
+				await setState({state: 'running', nextStartAt: null});
+			}
+
+			const outcome = await Promise.race([exited, stopped.then(() => 'stop' as const)]);
+			let exit: ChildExit;
+			if (outcome === 'stop') {
+				exit = await stopChild(options, control, child, exited, event, setState);
+			} else {
+				exit = {...outcome, startedAt, exitedAt: Date.now()};
+			}
+
+			childIdentity = null;
+			status = exitStatus(exit, constants.signals);
+			const how = 'error' in exit && typeof exit.error === 'string' ? `could not start (${exit.error})` : describeExit(exit);
+			event('process.exited', `${name}${child.pid === undefined ? '' : ` PID ${child.pid}`} ended: ${how}`, {
+				level: stopRequested !== null || (exit.code === 0 && exit.signal === null) ? 'info' : 'warn',
+				pid: child.pid ?? null,
+				detail: {code: exit.code, signal: exit.signal, upSeconds: Math.round((exit.exitedAt - startedAt) / 1000)},
+			});
+			state = {...state, lastExit: {code: exit.code, signal: exit.signal, at: new Date(exit.exitedAt).toISOString()}};
+			if (stopRequested !== null) {
+				break;
+			}
+
+			const decision = decideRestart(options.restart, options.backoff, history, exit);
+			if (decision.action === 'exit') {
+				log(`fleetdeck run ${name}: ${decision.reason}`);
+				break;
+			}
+
+			history = decision.history;
+			if (decision.action === 'crash-loop') {
+				await setState({state: 'crash-loop', nextStartAt: null});
+				event('process.crash-loop', `${name}: ${decision.reason}; supervisor PID ${process.pid} keeps the lock until stopped`, {pid: process.pid, detail: {failures: decision.history.failures.length}});
+				log(`fleetdeck run ${name}: crash loop: ${decision.reason}. Holding the lock until stopped (fleetdeck shutdown).`);
+				await stopped;
+				break;
+			}
+
+			await setState({state: 'backoff', nextStartAt: new Date(Date.now() + decision.delayMs).toISOString()});
+			log(`fleetdeck run ${name}: ${decision.reason}`);
+			await Promise.race([sleep(decision.delayMs), stopped]);
+			if (stopRequested !== null) {
+				break;
+			}
+
+			state = {...state, restarts: state.restarts + 1};
+			event('process.restarted', `${name} restarting (restart ${state.restarts}) after ${describeExit(exit)}`, {detail: {restarts: state.restarts, delayMs: decision.delayMs}});
+		}
+	} finally {
+		clearInterval(timer);
+		for (const signal of stopSignals) {
+			process.off(signal, onSignal);
+		}
+
+		await writes;
+		const released = await release(options.locksDir, name, held).catch((error: unknown) => ({released: false, reason: String(error)}));
+		event('lock.released', released.released ? `${name}.lock released by supervisor PID ${process.pid}` : `${name}.lock not released: ${released.reason}`, {
+			level: released.released ? 'info' : 'warn',
+			pid: process.pid,
+		});
+		event('supervisor.stopped', `supervisor PID ${process.pid} of ${name} stopped (status ${status})`, {pid: process.pid, detail: {status}});
+	}
+
+	return status;
+}
+
+type RawExit = {code: number | null; signal: string | null; error?: string};
+
+function startChild(options: SupervisorOptions, token: number): ChildProcess {
+	const [file = '', ...args] = options.command;
+	return spawn(file, args, {
+		cwd: options.cwd,
+		env: {
+			...process.env,
+			...options.env,
+			FLEETDECK_LOCK_NAME: options.name,
+			FLEETDECK_LOCK_TOKEN: String(token),
+			FLEETDECK_ACCOUNT: options.account ?? '',
+		},
+		// Its own process group, so a stop reaches the bot's own children too, and a Ctrl-C meant
+		// for the supervisor does not hit the bot before the supervisor decides.
+		detached: true,
+		stdio: ['ignore', 'inherit', 'inherit'],
+		windowsHide: true,
+	});
+}
+
+function waitForExit(child: ChildProcess): Promise<RawExit> {
+	return new Promise(resolve => {
+		child.once('exit', (code, signal) => {
+			resolve({code, signal});
+		});
+		child.once('error', error => {
+			// Only a failed spawn emits 'error' without a later 'exit'.
+			if (child.pid === undefined) {
+				resolve({code: 127, signal: null, error: error.message});
+			}
+		});
+	});
+}
+
+type EventFn = (kind: 'stop.requested' | 'stop.escalated' | 'stop.confirmed', message: string, extra?: {level?: 'info' | 'warn' | 'crit'; pid?: number | null; detail?: Record<string, unknown>}) => void;
+
+/**
+ * Stop the supervisor's own child: its stop signal to the process group it leads, then after
+ * `stopTimeoutSeconds` SIGKILL to that group. The child is unreaped until 'exit' fires, so its
+ * PID (and group id) cannot have been reused while we signal it.
+ */
+async function stopChild(options: SupervisorOptions, control: ProcessControl, child: ChildProcess, exited: Promise<RawExit>, event: EventFn, setState: (next: Partial<SupervisorState>) => Promise<void>): Promise<ChildExit & RawExit> {
+	const startedAt = Date.now();
+	const pid = child.pid;
+	await setState({state: 'stopping'});
+	if (pid === undefined) {
+		const raw = await exited;
+		return {...raw, startedAt, exitedAt: Date.now()};
+	}
+
+	const timeoutMs = options.stopTimeoutSeconds * 1000;
+	if (child.exitCode === null && child.signalCode === null) {
+		if (control.signalGroup(pid, options.stopSignal).result === 'gone') {
+			// No group (yet): the child itself, still unreaped, is certainly ours.
+			child.kill(options.stopSignal);
+		}
+
+		event('stop.requested', `sent ${options.stopSignal} to ${options.name} PID ${pid} (process group); waiting up to ${options.stopTimeoutSeconds} s`, {pid, detail: {signal: options.stopSignal}});
+	}
+
+	let raw = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
+	if (raw === null) {
+		event('stop.escalated', `${options.name} PID ${pid} still running after ${options.stopTimeoutSeconds} s: SIGKILL to its process group`, {pid});
+		if (control.signalGroup(pid, 'SIGKILL').result === 'gone' && child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGKILL');
+		}
+
+		raw = await exited;
+	}
+
+	// The bot is gone; its own children may still be finishing in its group. Give them the rest
+	// of the stop timeout, then kill what is left.
+	const deadline = startedAt + timeoutMs;
+	while (control.groupAlive(pid) && Date.now() < deadline) {
+		await sleep(100);
+	}
+
+	if (control.groupAlive(pid)) {
+		event('stop.escalated', `processes left in ${options.name}'s process group ${pid}: SIGKILL`, {pid});
+		control.signalGroup(pid, 'SIGKILL');
+	}
+
+	event('stop.confirmed', `${options.name} PID ${pid} stopped (${describeExit(raw)})`, {pid, detail: {code: raw.code, signal: raw.signal}});
+	return {...raw, startedAt, exitedAt: Date.now()};
+}
