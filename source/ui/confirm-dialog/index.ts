@@ -1,0 +1,3 @@
+export {ConfirmDialog, type ConfirmDialogProps} from './confirm-dialog.js';
+export {confirmLines} from './confirm-lines.js';
+export {useConfirmDialogKeys} from './use-confirm-dialog-keys.js';

@@ -1,0 +1,2 @@
+export {FilterBar, filterLine, type FilterBarProps} from './filter-bar.js';
+export {useFilterKeys} from './use-filter-keys.js';

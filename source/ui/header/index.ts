@@ -1,0 +1,1 @@
+export {Header, headerHeight, headerLines, type HeaderProps} from './header.js';

@@ -1,0 +1,2 @@
+export {ProgressView} from './progress-view.js';
+export {progressLines, type ProgressInput} from './progress-lines.js';

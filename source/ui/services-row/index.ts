@@ -1,0 +1,1 @@
+export {ServicesRow, servicesLine, type ServicesRowProps} from './services-row.js';

@@ -1,0 +1,1 @@
+export {StatusBar, statusLines, type StatusBarProps} from './status-bar.js';

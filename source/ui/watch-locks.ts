@@ -1,0 +1,37 @@
+import path from 'node:path';
+import {watch} from 'chokidar';
+
+export interface WatchLocksOptions {
+	/** Called once the watcher has read the directory and is reporting changes. */
+	onReady?: () => void;
+	/** Watch errors (the directory vanished, too many watchers); the poll still refreshes the deck. */
+	onError?: (error: Error) => void;
+}
+
+/** Acquire's private temp files, takeover guards and token files: not locks, and churn on every acquire. */
+const notLocks = /\.(?:tmp|guard|token)$/;
+
+/**
+ * Call `onChange` whenever a lock in `locksDir` appears, changes or goes away. Only the directory
+ * itself is watched (depth 0), with native events rather than polling; `atomic` folds the
+ * unlink-then-add of an atomic replace into one change. Returns the function that stops watching.
+ */
+export function watchLocks(locksDir: string, onChange: () => void, options: WatchLocksOptions = {}): () => void {
+	const root = path.resolve(locksDir);
+	const watcher = watch(root, {
+		depth: 0,
+		ignoreInitial: true,
+		usePolling: false,
+		atomic: true,
+		followSymlinks: false,
+		ignored: (file: string) => file !== root && notLocks.test(file),
+	});
+	watcher.on('all', () => {
+		onChange();
+	});
+	watcher.on('ready', () => options.onReady?.());
+	watcher.on('error', error => options.onError?.(error instanceof Error ? error : new Error(String(error))));
+	return () => {
+		void watcher.close();
+	};
+}
