@@ -3,6 +3,7 @@ import process from 'node:process';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, parseArgs, UsageError} from './commands/args.js';
 import {historyCommand, reportCommand} from './commands/journal.js';
+import {runDeck} from './commands/deck.js';
 import {locksCommand} from './commands/locks.js';
 import {launchCommand} from './commands/launch.js';
 import {runCommand} from './commands/run.js';
@@ -30,6 +31,7 @@ const help = `
 	  --format FORMAT    text or json; implies --once
 	  --config FILE      config file (default ./fleetdeck.config.json when present)
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
+	  --no-color         no colours in the deck (NO_COLOR=1 does the same)
 	  --version          print the version
 	  --help             print this help
 
@@ -55,6 +57,7 @@ async function statusCommand(argv: string[]): Promise<number> {
 		once: {type: 'boolean'},
 		json: {type: 'boolean'},
 		format: {type: 'string'},
+		color: {type: 'boolean', default: true},
 	});
 	if (cli.input.length > 0) {
 		throw new UsageError(`unknown command "${cli.input[0]}"; commands: ${Object.keys(commands).join(', ')}`);
@@ -63,7 +66,11 @@ async function statusCommand(argv: string[]): Promise<number> {
 	const format = parseFormat(cli.flags.format, cli.flags.json);
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
 	const interactive = !cli.flags.once && !cli.flags.json && cli.flags.format === undefined && process.stdin.isTTY && process.stdout.isTTY;
-	if (!interactive && !cli.flags.once && !cli.flags.json && cli.flags.format === undefined) {
+	if (interactive) {
+		return runDeck(config, {noColor: !cli.flags.color});
+	}
+
+	if (!cli.flags.once && !cli.flags.json && cli.flags.format === undefined) {
 		process.stderr.write('fleetdeck: no terminal here, printing the snapshot once (use --once to say so)\n');
 	}
 
@@ -92,3 +99,6 @@ async function main(argv: string[]): Promise<number> {
 }
 
 process.exitCode = await main(process.argv.slice(2));
+// A pending action's promise or a poller's socket must not keep a finished command alive; the
+// grace lets piped output drain where writes are asynchronous.
+setTimeout(() => process.exit(), 1000).unref();

@@ -37,7 +37,8 @@ export function fleetChanges(previous: FleetSnapshot | null, next: FleetSnapshot
 		const accountsBefore = new Map(previous.accounts.map(account => [account.id, account]));
 		for (const account of next.accounts) {
 			const was = accountsBefore.get(account.id)?.health;
-			if (!was || !account.health) {
+			// Before its first status arrives an account is unknown by default, not by news.
+			if (!was || !account.health || (was.asOf === null && was.error === null)) {
 				continue;
 			}
 

@@ -101,7 +101,7 @@ export async function runTui({sources, controller, noColor = false, env = proces
 				stderr,
 				// Ctrl-C arrives as a key in raw mode; the deck quits on it so this cleanup still runs.
 				exitOnCtrlC: false,
-				incrementalRendering: true,
+				incrementalRendering: false,
 			});
 			instance.waitUntilExit().then(() => {
 				finish();

@@ -8,8 +8,11 @@ export interface WatchLocksOptions {
 	onError?: (error: Error) => void;
 }
 
-/** Acquire's private temp files, takeover guards and token files: not locks, and churn on every acquire. */
-const notLocks = /\.(?:tmp|guard|token)$/;
+/**
+ * Only `*.lock` files are locks; acquire's private temp files (`X.lock.tmp.<pid>.<hex>`), takeover
+ * guards and token counters churn on every acquire and would only cause needless rebuilds.
+ */
+const notLocks = (file: string) => !file.endsWith('.lock');
 
 /**
  * Call `onChange` whenever a lock in `locksDir` appears, changes or goes away. Only the directory
@@ -24,7 +27,7 @@ export function watchLocks(locksDir: string, onChange: () => void, options: Watc
 		usePolling: false,
 		atomic: true,
 		followSymlinks: false,
-		ignored: (file: string) => file !== root && notLocks.test(file),
+		ignored: (file: string) => file !== root && notLocks(file),
 	});
 	watcher.on('all', () => {
 		onChange();

@@ -1,0 +1,38 @@
+import {cliPath} from '../control/cli-action.js';
+import {createController} from '../control/controller.js';
+import type {FleetConfig} from '../config/types.js';
+import {startLiveFleet} from '../fleet/live.js';
+import {openJournal} from '../journal/index.js';
+import {runTui} from '../ui/run-tui.js';
+
+/** How often old journal rows are pruned while the deck runs (a few hundred rows a statement). */
+const pruneEveryMs = 3_600_000;
+
+/**
+ * The interactive deck: live sources (lock watcher, process table, broker pollers, journal) and
+ * the controller behind its keys. Returns the exit code; quitting never stops a bot.
+ */
+export async function runDeck(config: FleetConfig, options: {noColor: boolean}): Promise<number> {
+	const journal = openJournal(config.journal);
+	if (journal.warning) {
+		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
+	}
+
+	journal.prune();
+	const pruner = setInterval(() => journal.prune(), pruneEveryMs);
+	pruner.unref();
+	const live = startLiveFleet(config, journal);
+	try {
+		await runTui({sources: live, controller: createController(config, {journal, cliPath}), noColor: options.noColor});
+	} catch (error) {
+		// The deck's own error screen vanished with the alternate screen: say it here.
+		process.stderr.write(`fleetdeck: the deck stopped: ${error instanceof Error ? error.message : String(error)}\n`);
+		return 70;
+	} finally {
+		clearInterval(pruner);
+		await live.dispose();
+		journal.close();
+	}
+
+	return typeof process.exitCode === 'number' ? process.exitCode : 0;
+}
