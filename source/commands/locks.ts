@@ -2,7 +2,9 @@ import {loadConfig} from '../config/index.js';
 import {judgeContext} from '../fleet/gather.js';
 import {lockView} from '../fleet/component.js';
 import type {LockView} from '../fleet/types.js';
+import {lockClearedEvent, openJournal} from '../journal/index.js';
 import {clearAll, clearStale, list} from '../locks/index.js';
+import type {LockInspection} from '../locks/types.js';
 import {cell} from '../report/text.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
@@ -49,6 +51,21 @@ export function formatLocks(views: LockView[], locksDir: string): string {
 	return lines.join('\n');
 }
 
+/** Journal what was removed; a journal that cannot be opened says so and costs nothing else. */
+function journalRemoved(file: string, removed: LockInspection[], by: string): void {
+	if (removed.length === 0) {
+		return;
+	}
+
+	const journal = openJournal(file);
+	if (journal.warning) {
+		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
+	}
+
+	journal.recordMany(removed.map(lock => lockClearedEvent(lock, by)));
+	journal.close();
+}
+
 export async function locksCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, help, {...commonFlags, json: {type: 'boolean'}, force: {type: 'boolean'}});
 	const [action = 'list', ...extra] = cli.input;
@@ -72,6 +89,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 
 		case 'clear-stale': {
 			const {removed, kept} = await clearStale(config.locksDir, context);
+			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => `removed ${view.name} (${view.verdict}): ${view.reason}`),
@@ -92,7 +110,9 @@ export async function locksCommand(argv: string[]): Promise<number> {
 				].join('\n'));
 			}
 
-			const views = (await clearAll(config.locksDir)).map(lock => lockView(lock, now));
+			const removed = await clearAll(config.locksDir);
+			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
+			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => `removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`),
 				`${views.length} lock${views.length === 1 ? '' : 's'} removed`,

@@ -1,5 +1,6 @@
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
+import {lockClearedEvent} from '../journal/lock-events.js';
 import type {Journal} from '../journal/types.js';
 import {readProcessTable} from '../procs/index.js';
 import {clearStaleLock} from '../locks/index.js';
@@ -67,7 +68,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 			case 'clear': {
 				const outcome = await clearStaleLock(config.locksDir, step.target.lock, context);
 				if (outcome.result === 'removed') {
-					journal.record({kind: 'lock.cleared', message: `removed stale lock ${step.target.lock} (${outcome.judged.verdict}: ${outcome.judged.reason})`, component: step.target.lock, account: outcome.judged.record?.account ?? null, detail: {verdict: outcome.judged.verdict}});
+					journal.record(lockClearedEvent(outcome.judged, 'the deck'));
 					return {status: 'done', message: `removed (${outcome.judged.verdict}: ${outcome.judged.reason})`};
 				}
 

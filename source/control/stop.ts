@@ -1,3 +1,4 @@
+import {lockClearedEvent} from '../journal/lock-events.js';
 import type {Journal, NewEvent} from '../journal/types.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {clearStaleLock, type JudgeContext} from '../locks/index.js';
@@ -212,13 +213,7 @@ async function finish(target: StopTarget, deps: StopDeps, report: StopReport): P
 	const outcome = await clearStaleLock(deps.locksDir, target.lock, deps.context).catch((error: unknown) => ({result: 'kept' as const, reason: String(error)}));
 	switch (outcome.result) {
 		case 'removed': {
-			deps.journal.record({
-				kind: 'lock.cleared',
-				message: `removed ${target.lock}.lock left behind (${outcome.judged.verdict}: ${outcome.judged.reason})`,
-				account: target.account,
-				component: target.component,
-				detail: {verdict: outcome.judged.verdict},
-			});
+			deps.journal.record(lockClearedEvent(outcome.judged, `stopping ${target.component}`));
 			return {...report, message: `${report.message}; removed its stale lock`};
 		}
 

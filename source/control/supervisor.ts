@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {constants} from 'node:os';
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
+import {lockClearedEvent} from '../journal/lock-events.js';
 import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
@@ -86,10 +87,10 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 
 	event('supervisor.started', `supervisor PID ${process.pid} started for ${name}: ${commandLine}`, {pid: process.pid});
 	if (acquired.tookOver) {
-		event('lock.cleared', `took over ${name}.lock (${acquired.tookOver.verdict}: ${acquired.tookOver.reason})`, {detail: {verdict: acquired.tookOver.verdict, reason: acquired.tookOver.reason}});
+		journal.record(lockClearedEvent(acquired.tookOver, `supervisor PID ${process.pid} taking it over`));
 	}
 
-	event('lock.acquired', `${name}.lock taken by supervisor PID ${process.pid} (token ${held.token})`, {pid: process.pid, detail: {token: held.token}});
+	event('lock.acquired', `${name}.lock taken by supervisor PID ${process.pid} (token ${held.token})`, {pid: process.pid, detail: {fencingToken: held.token}});
 
 	let state: SupervisorState = {state: 'starting', restarts: 0, nextStartAt: null, lastExit: null};
 	let childIdentity: ChildIdentity | null = null;
@@ -110,7 +111,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 			const again = await acquire(options.locksDir, name, {account, command: `fleetdeck run ${name} -- ${commandLine}`, child: childIdentity, takeOverStale: false, context: options.context}).catch(() => null);
 			if (again?.acquired) {
 				held = {pid: again.record.pid, startToken: again.record.startToken, token: again.record.token};
-				event('lock.acquired', `${name}.lock was gone from under its supervisor; taken again (token ${held.token})`, {level: 'warn', pid: process.pid, detail: {token: held.token}});
+				event('lock.acquired', `${name}.lock was gone from under its supervisor; taken again (token ${held.token})`, {level: 'warn', pid: process.pid, detail: {fencingToken: held.token}});
 				await heartbeat(options.locksDir, name, held, {child: childIdentity, supervisor: state}).catch(() => false);
 			} else if (!lockLost) {
 				lockLost = true;

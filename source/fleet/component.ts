@@ -3,7 +3,7 @@ import {isStale, type LockInspection} from '../locks/types.js';
 import {groupInstances, matchProcesses, type Instance} from '../procs/index.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {worst, type Level} from './levels.js';
-import {redactCommand} from './redact-command.js';
+import {redactCommandLine} from '../config/redact.js';
 import type {ComponentState, ComponentView, LockView, Problem, ProcessView} from './types.js';
 
 /** What the snapshot needs to know about one component, whether configured or inferred from a lock. */
@@ -188,7 +188,7 @@ export function buildComponent(facts: ComponentFacts): {view: ComponentView; pro
 			pid: process.pid,
 			ppid: process.ppid,
 			instance: instance.pid,
-			command: redactCommand(process.command),
+			command: redactCommandLine(process.command),
 			startToken: process.startToken,
 			cpu: process.cpu,
 			memoryBytes: process.memoryBytes,

@@ -1,3 +1,4 @@
+import {redactArgv, redactCommandLine, redacted} from '../config/redact.js';
 import type {LockRecord, ParsedLock} from '../locks/types.js';
 
 /**
@@ -11,12 +12,11 @@ import type {LockRecord, ParsedLock} from '../locks/types.js';
 const secretKey = /pass(word)?|secret|api[-_]?key|credential|token$/i;
 const identityKeys = new Set(['fencingToken', 'startToken']);
 
-export const redacted = '[redacted]';
 
 /** Nesting deeper than this is cut off: details are facts for a human, not object dumps. */
 const maxDepth = 8;
 
-export function isSecretKey(key: string): boolean {
+export function isSecretDetailKey(key: string): boolean {
 	return secretKey.test(key) && !identityKeys.has(key);
 }
 
@@ -31,7 +31,7 @@ export function redactDetail(detail: Record<string, unknown>): Record<string, un
 }
 
 function plain(value: unknown, ancestors: Set<object>, depth: number, key?: string): unknown {
-	if (key !== undefined && isSecretKey(key) && value !== null && value !== undefined) {
+	if (key !== undefined && isSecretDetailKey(key) && value !== null && value !== undefined) {
 		return redacted;
 	}
 
@@ -104,38 +104,6 @@ function plain(value: unknown, ancestors: Set<object>, depth: number, key?: stri
 
 	ancestors.delete(value);
 	return copy;
-}
-
-const secretFlag = /^(--?[\w-]*?(?:pass(?:word)?|secret|api[-_]?key|credential|token)[\w-]*)(=.*)?$/i;
-
-/** `--password hunter2` and `--api-key=abc` keep the flag and lose the value. */
-export function redactArgv(argv: readonly string[]): string[] {
-	const result: string[] = [];
-	let hideNext = false;
-	for (const argument of argv) {
-		if (hideNext) {
-			result.push(redacted);
-			hideNext = false;
-			continue;
-		}
-
-		const flag = secretFlag.exec(argument);
-		if (flag?.[1] === undefined) {
-			result.push(argument);
-		} else if (flag[2] === undefined) {
-			result.push(argument);
-			hideNext = true;
-		} else {
-			result.push(`${flag[1]}=${redacted}`);
-		}
-	}
-
-	return result;
-}
-
-/** `redactArgv` for a command line kept as one string (argv joined by spaces). */
-export function redactCommandLine(command: string): string {
-	return redactArgv(command.split(' ')).join(' ');
 }
 
 /**

@@ -3,11 +3,11 @@ process.env.TZ = 'UTC';
 import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
-	formatDuration, formatHistory, formatReport, isSecretKey, JournalInputError, lockRecordDetail, parseKinds, parseSince,
+	formatDuration, formatHistory, formatReport, isSecretDetailKey, JournalInputError, lockRecordDetail, parseKinds, parseSince,
 	redactDetail, toReportJson, type JournalEvent,
 } from '../../source/journal/index.js';
 import {packLevels, unpackLevels} from '../../source/journal/sample-levels.js';
-import {redactArgv} from '../../source/journal/redact.js';
+import {redactArgv} from '../../source/config/redact.js';
 import {day, minute, t0} from './temp-journal.js';
 
 test('parseSince takes durations and ISO dates, and rejects the rest clearly', () => {
@@ -67,8 +67,8 @@ test('details lose secrets but keep the fencing token and process identities', (
 		argv: ['python', 'BRAIN.py', '--api-key=[redacted]', '--token', '[redacted]'],
 		code: 1,
 	});
-	assert.equal(isSecretKey('fencingToken'), false);
-	assert.equal(isSecretKey('bypass'), true); // Erring on the safe side.
+	assert.equal(isSecretDetailKey('fencingToken'), false);
+	assert.equal(isSecretDetailKey('bypass'), true); // Erring on the safe side.
 });
 
 test('details become plain JSON whatever the caller passes', () => {
