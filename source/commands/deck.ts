@@ -2,7 +2,7 @@ import {cliPath} from '../control/cli-action.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
 import {startLiveFleet} from '../fleet/live.js';
-import {openJournal} from '../journal/index.js';
+import {configLoadedEvent, openJournal} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
 
 /** How often old journal rows are pruned while the deck runs (a few hundred rows a statement). */
@@ -18,6 +18,7 @@ export async function runDeck(config: FleetConfig, options: {noColor: boolean}):
 		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
 	}
 
+	journal.record(configLoadedEvent(config, 'the deck'));
 	journal.prune();
 	const pruner = setInterval(() => journal.prune(), pruneEveryMs);
 	pruner.unref();

@@ -1,6 +1,6 @@
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
-import {lockClearedEvent} from '../journal/lock-events.js';
+import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
 import {readProcessTable} from '../procs/index.js';
 import {clearStaleLock} from '../locks/index.js';

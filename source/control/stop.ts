@@ -1,4 +1,4 @@
-import {lockClearedEvent} from '../journal/lock-events.js';
+import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal, NewEvent} from '../journal/types.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {clearStaleLock, type JudgeContext} from '../locks/index.js';

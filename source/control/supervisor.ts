@@ -1,7 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {constants} from 'node:os';
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
-import {lockClearedEvent} from '../journal/lock-events.js';
+import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
