@@ -20,22 +20,7 @@ export function sleep(ms: number): Promise<void> {
 	});
 }
 
-/** Poll until `probe` gives a value, or fail naming what was awaited. */
-export async function pollUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = await probe();
-		if (value !== undefined) {
-			return value;
-		}
-
-		if (Date.now() > deadline) {
-			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-		}
-
-		await sleep(everyMs);
-	}
-}
+export {pollUntil} from '../helpers/children.js';
 
 /** Every PID whose command line contains `marker`. */
 export function pidsWith(marker: string): number[] {

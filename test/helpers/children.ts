@@ -33,7 +33,7 @@ export function spawnChurn(t: TestContext): ChildProcess & {pid: number} {
 }
 
 /** Poll `probe` until it returns a value, or fail after `timeoutMs` saying what was awaited. */
-export async function pollUntil<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+export async function pollUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();
@@ -45,7 +45,7 @@ export async function pollUntil<T>(what: string, probe: () => Promise<T | undefi
 			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		}
 
-		await new Promise(resolve => setTimeout(resolve, 50));
+		await new Promise(resolve => setTimeout(resolve, everyMs));
 	}
 }
 
