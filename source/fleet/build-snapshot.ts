@@ -46,17 +46,17 @@ function inferAccounts(locks: LockInspection[]): {accounts: Map<string, Componen
 
 /** The header's three levels: for each, the worst account's (its reason prefixed with the account). */
 function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
-	const judged = accounts.filter(account => account.health !== null);
+	const judged = accounts.flatMap(account => (account.health ? [{id: account.id, health: account.health}] : []));
 	if (judged.length === 0) {
 		return null;
 	}
 
 	const pick = (name: 'service' | 'connection' | 'broker') => {
 		let chosen = {state: 'ok' as HealthState, reason: `all ${judged.length} accounts ok`};
-		for (const account of judged) {
-			const level = account.health![name];
+		for (const {id, health} of judged) {
+			const level = health[name];
 			if (rank[level.state] > rank[chosen.state]) {
-				chosen = {state: level.state, reason: `${account.id}: ${level.reason}`};
+				chosen = {state: level.state, reason: `${id}: ${level.reason}`};
 			}
 		}
 
