@@ -1,20 +1,17 @@
 #!/usr/bin/env node
+import {existsSync} from 'node:fs';
+import path from 'node:path';
 import process from 'node:process';
+import {configRejectedEvent, openJournal} from './journal/index.js';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, parseArgs, UsageError} from './commands/args.js';
-import {historyCommand, reportCommand} from './commands/journal.js';
-import {runDeck} from './commands/deck.js';
-import {locksCommand} from './commands/locks.js';
-import {launchCommand} from './commands/launch.js';
-import {runCommand} from './commands/run.js';
-import {shutdownCommand} from './commands/shutdown.js';
-import {stopDuplicatesCommand} from './commands/stop-duplicates.js';
 import {parseFormat, runOnce} from './commands/status.js';
 
 const help = `
 	Usage
 	  $ fleetdeck                      the live control deck (a TTY), else the --once table
 	  $ fleetdeck --once [--json]      print the fleet snapshot and exit with its level
+	  $ fleetdeck demo                 a staged demo fleet in a temporary directory, in the deck
 	  $ fleetdeck locks …              list locks, clear stale ones
 	  $ fleetdeck run NAME -- CMD …    supervise one component under its lock
 	  $ fleetdeck launch [ACCOUNT …]   start what is not running (services, watchdogs, brains)
@@ -22,13 +19,15 @@ const help = `
 	  $ fleetdeck stop-duplicates      keep the lock holder, stop the other copies
 	  $ fleetdeck history              what happened (locks, restarts, stops, health, drift)
 	  $ fleetdeck report               per component restarts, crash loops, downtime
+	  $ fleetdeck config check         validate the config, list what would be watched
+	  $ fleetdeck config schema        print the config's JSON Schema (for editors)
 
 	Each command has its own --help.
 
 	Options
 	  --once             print the snapshot once and exit: 0 OK, 1 WARN, 2 CRIT, 3 UNKNOWN
 	  --json             the snapshot as JSON (docs/snapshot.md); implies --once
-	  --format FORMAT    text or json; implies --once
+	  --format FORMAT    text, json or prometheus (node_exporter textfile); implies --once
 	  --config FILE      config file (default ./fleetdeck.config.json when present)
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
 	  --no-color         no colours in the deck (NO_COLOR=1 does the same)
@@ -41,14 +40,20 @@ const help = `
 
 type Command = (argv: string[]) => Promise<number>;
 
-const commands: Record<string, Command> = {
-	locks: locksCommand,
-	run: runCommand,
-	launch: launchCommand,
-	shutdown: shutdownCommand,
-	'stop-duplicates': stopDuplicatesCommand,
-	history: historyCommand,
-	report: reportCommand,
+/**
+ * Each command is loaded when it is run: a `fleetdeck run` supervisor (one per component, started
+ * by every launch) then starts without loading the deck's Ink and React.
+ */
+const commands: Record<string, () => Promise<Command>> = {
+	locks: async () => (await import('./commands/locks.js')).locksCommand,
+	run: async () => (await import('./commands/run.js')).runCommand,
+	launch: async () => (await import('./commands/launch.js')).launchCommand,
+	shutdown: async () => (await import('./commands/shutdown.js')).shutdownCommand,
+	'stop-duplicates': async () => (await import('./commands/stop-duplicates.js')).stopDuplicatesCommand,
+	history: async () => (await import('./commands/journal.js')).historyCommand,
+	report: async () => (await import('./commands/journal.js')).reportCommand,
+	demo: async () => (await import('./commands/demo.js')).demoCommand,
+	config: async () => (await import('./commands/config.js')).configCommand,
 };
 
 async function statusCommand(argv: string[]): Promise<number> {
@@ -67,6 +72,7 @@ async function statusCommand(argv: string[]): Promise<number> {
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
 	const interactive = !cli.flags.once && !cli.flags.json && cli.flags.format === undefined && process.stdin.isTTY && process.stdout.isTTY;
 	if (interactive) {
+		const {runDeck} = await import('./commands/deck.js');
 		return runDeck(config, {noColor: !cli.flags.color});
 	}
 
@@ -77,12 +83,29 @@ async function statusCommand(argv: string[]): Promise<number> {
 	return runOnce(config, format);
 }
 
+/**
+ * A refused config goes to the journal its file would use by default, when that journal already
+ * exists: the operator asks afterwards why the deck would not start, and nothing is created for it.
+ */
+function journalRejection(error: ConfigError): void {
+	const file = path.join(path.dirname(error.file), '.fleetdeck', 'journal.db');
+	if (existsSync(file)) {
+		const journal = openJournal(file);
+		journal.record(configRejectedEvent(error.file, `${error.path}: ${error.expected}`));
+		journal.close();
+	}
+}
+
 async function main(argv: string[]): Promise<number> {
 	const [first, ...rest] = argv;
-	const command = first === undefined ? undefined : commands[first];
+	const load = first === undefined ? undefined : commands[first];
 	try {
-		return await (command ? command(rest) : statusCommand(argv));
+		return await (load ? (await load())(rest) : statusCommand(argv));
 	} catch (error) {
+		if (error instanceof ConfigError) {
+			journalRejection(error);
+		}
+
 		if (error instanceof UsageError || error instanceof ConfigError) {
 			process.stderr.write(`fleetdeck: ${error.message}\n`);
 			return 64;

@@ -1,11 +1,13 @@
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, onceBrokerFacts} from '../fleet/gather.js';
 import {exitCodes} from '../fleet/levels.js';
+import type {FleetSnapshot} from '../fleet/types.js';
 import {formatText} from '../report/text.js';
 import {toJson} from '../report/json.js';
+import {toPrometheus} from '../report/prometheus.js';
 import {UsageError} from './args.js';
 
-export const formats = ['text', 'json'] as const;
+export const formats = ['text', 'json', 'prometheus'] as const;
 export type Format = (typeof formats)[number];
 
 export function parseFormat(format: string | undefined, json: boolean | undefined): Format {
@@ -21,9 +23,26 @@ export function parseFormat(format: string | undefined, json: boolean | undefine
 	return chosen as Format;
 }
 
-/** `fleetdeck --once`: print the snapshot, exit with its level (0 ok, 1 warn, 2 crit, 3 unknown). */
+/** The snapshot as printed on stdout, final line feed included. */
+export function renderSnapshot(snapshot: FleetSnapshot, format: Format): string {
+	switch (format) {
+		case 'text': {
+			return `${formatText(snapshot)}\n`;
+		}
+
+		case 'json': {
+			return `${toJson(snapshot)}\n`;
+		}
+
+		case 'prometheus': {
+			return toPrometheus(snapshot);
+		}
+	}
+}
+
+/** `fleetdeck --once`: gather the snapshot (broker status polled now), print it, return its exit code (0 ok, 1 warn, 2 crit, 3 unknown). */
 export async function runOnce(config: FleetConfig, format: Format): Promise<number> {
 	const snapshot = await gatherSnapshot(config, {broker: async () => onceBrokerFacts(config)});
-	process.stdout.write(`${format === 'json' ? toJson(snapshot) : formatText(snapshot)}\n`);
+	process.stdout.write(renderSnapshot(snapshot, format));
 	return exitCodes[snapshot.level];
 }
