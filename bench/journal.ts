@@ -2,7 +2,7 @@
  * Journal benchmark: `node dist/bench/journal.js [--events N] [--writer-events N]`.
  * 1. Event throughput with 4 concurrent writer processes against 1 writer (the baseline, same run).
  * 2. `report` over N (default 1,000,000) events against a plain `SELECT count(*)` of the same table.
- * Prints a table and asserts nothing.
+ * Prints a table and asserts nothing; `benchJournal()` is what `npm run bench` calls.
  */
 import {spawn} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
@@ -14,6 +14,7 @@ import {parseArgs} from 'node:util';
 import Database from 'better-sqlite3';
 import {openJournal, type EventKind, type NewEvent} from '../source/journal/index.js';
 import type {WriterSummary} from '../test/journal/writer.js';
+import {formatTable, row, type BenchRow} from './table.js';
 
 const writerScript = fileURLToPath(new URL('../test/journal/writer.js', import.meta.url));
 
@@ -80,10 +81,10 @@ function medianMs(runs: number, work: () => unknown): number {
 	return times[Math.floor(times.length / 2)]!;
 }
 
-export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
-	const {values} = parseArgs({args: argv, options: {events: {type: 'string', default: '1000000'}, 'writer-events': {type: 'string', default: '2000'}}});
-	const eventCount = Number(values.events);
-	const writerEvents = Number(values['writer-events']);
+/** Write rates (4 writer processes against 1) and `report` over `events` events against `count(*)`. */
+export async function benchJournal(options: {events?: number; writerEvents?: number} = {}): Promise<BenchRow[]> {
+	const eventCount = options.events ?? 1_000_000;
+	const writerEvents = options.writerEvents ?? 2000;
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-journal-'));
 	try {
 		const single = await writeRate(directory, 1, writerEvents);
@@ -102,19 +103,19 @@ export async function main(argv: string[] = process.argv.slice(2)): Promise<void
 		plain.close();
 		journal.close();
 
-		const rows: Array<[string, string, string, string]> = [
-			['events/s, 4 writer processes', `${Math.round(four)}`, `${Math.round(single)} (1 writer)`, `${(four / single).toFixed(2)}×`],
-			[`report over ${eventCount} events, ms`, reportMs.toFixed(1), `${countMs.toFixed(1)} (count(*))`, `${(reportMs / countMs).toFixed(1)}×`],
-			[`fill ${eventCount} events in one transaction, ms`, fillMs.toFixed(0), '-', '-'],
+		return [
+			row('journal: events/s, 4 writer processes', four, 'events/s', '1 writer process', single),
+			row(`journal: report over ${eventCount} events`, reportMs, 'ms', 'SELECT count(*)', countMs),
+			row(`journal: fill ${eventCount} events in one transaction`, fillMs, 'ms'),
 		];
-		const header: [string, string, string, string] = ['measure', 'value', 'baseline', 'ratio'];
-		const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => row[column]!.length)));
-		for (const row of [header, ...rows]) {
-			console.log(row.map((cell, column) => column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!)).join('  '));
-		}
 	} finally {
 		rmSync(directory, {recursive: true, force: true});
 	}
+}
+
+export async function main(argv: string[] = process.argv.slice(2)): Promise<void> {
+	const {values} = parseArgs({args: argv, options: {events: {type: 'string', default: '1000000'}, 'writer-events': {type: 'string', default: '2000'}}});
+	console.log(formatTable(await benchJournal({events: Number(values.events), writerEvents: Number(values['writer-events'])})));
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -1,13 +1,13 @@
 /*
  * How long one read of the process table takes here, next to one run of
  * `ps -eo pid,lstart,args` (the floor: the cheapest external way to get the same facts).
- * Prints figures and asserts nothing. Run: npx tsc -p . && node dist/bench/process-table.js
+ * Prints figures and asserts nothing. Run alone: npx tsc -p . && node dist/bench/process-table.js
  */
 import {execFileSync} from 'node:child_process';
 import {performance} from 'node:perf_hooks';
+import {pathToFileURL} from 'node:url';
 import {readProcessTable} from '../source/procs/index.js';
-
-const rounds = 20;
+import {formatTable, median, row, type BenchRow} from './table.js';
 
 async function time(action: () => unknown): Promise<number> {
 	const start = performance.now();
@@ -15,18 +15,28 @@ async function time(action: () => unknown): Promise<number> {
 	return performance.now() - start;
 }
 
-// One untimed read first: module loading and the first /proc walk are not what a poll costs.
-const processCount = (await readProcessTable()).length;
-const samples: number[] = [];
-for (let round = 0; round < rounds; round++) {
-	samples.push(await time(readProcessTable));
+/** Median of `rounds` process-table reads against the median of `ps -eo pid,lstart,args` runs. */
+export async function benchProcessTable(rounds = 20): Promise<BenchRow[]> {
+	// One untimed read first: module loading and the first /proc walk are not what a poll costs.
+	const processCount = (await readProcessTable()).length;
+	const samples: number[] = [];
+	for (let round = 0; round < rounds; round++) {
+		samples.push(await time(readProcessTable));
+	}
+
+	const name = `readProcessTable (${processCount} processes)`;
+	if (process.platform === 'win32') {
+		return [row(name, median(samples), 'ms')];
+	}
+
+	const floors: number[] = [];
+	for (let round = 0; round < 5; round++) {
+		floors.push(await time(() => execFileSync('ps', ['-eo', 'pid,lstart,args'], {maxBuffer: 64 * 1024 * 1024})));
+	}
+
+	return [row(name, median(samples), 'ms', 'ps -eo pid,lstart,args', median(floors))];
 }
 
-samples.sort((a, b) => a - b);
-const median = ((samples[(rounds / 2) - 1] ?? 0) + (samples[rounds / 2] ?? 0)) / 2;
-const floor = process.platform === 'win32'
-	? null
-	: await time(() => execFileSync('ps', ['-eo', 'pid,lstart,args'], {maxBuffer: 64 * 1024 * 1024}));
-
-console.log(`readProcessTable() (${process.platform}, ${processCount} processes): median ${median.toFixed(2)} ms of ${rounds}`);
-console.log(floor === null ? 'ps -eo pid,lstart,args: not available on Windows' : `ps -eo pid,lstart,args once: ${floor.toFixed(2)} ms`);
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+	console.log(formatTable(await benchProcessTable()));
+}
