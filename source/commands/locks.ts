@@ -5,7 +5,7 @@ import type {LockView} from '../fleet/types.js';
 import {lockClearedEvent, openJournal} from '../journal/index.js';
 import {clearAll, clearStale, list} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
-import {cell} from '../report/text.js';
+import {fit, printable} from '../report/columns.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `
@@ -39,13 +39,13 @@ function age(view: LockView): string {
 
 export function formatLocks(views: LockView[], locksDir: string): string {
 	if (views.length === 0) {
-		return `no locks in ${locksDir}`;
+		return `no locks in ${printable(locksDir)}`;
 	}
 
-	const lines = [`${cell('NAME', 22)} ${cell('VERDICT', 16)} ${cell('PID', 8)} ${cell('ACCOUNT', 12)} AGE`];
+	const lines = [`${fit('NAME', 22)} ${fit('VERDICT', 16)} ${fit('PID', 8)} ${fit('ACCOUNT', 12)} AGE`];
 	for (const view of views) {
-		lines.push(`${cell(view.name, 22)} ${cell(view.verdict, 16)} ${cell(String(view.pid ?? '-'), 8)} ${cell(view.account ?? '-', 12)} ${age(view)}`);
-		lines.push(`  ${view.reason}`);
+		lines.push(`${fit(view.name, 22)} ${fit(view.verdict, 16)} ${fit(String(view.pid ?? '-'), 8)} ${fit(view.account ?? '-', 12)} ${age(view)}`);
+		lines.push(`  ${printable(view.reason)}`);
 	}
 
 	return lines.join('\n');
@@ -92,7 +92,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
-				...views.map(view => `removed ${view.name} (${view.verdict}): ${view.reason}`),
+				...views.map(view => printable(`removed ${view.name} (${view.verdict}): ${view.reason}`)),
 				`${views.length} stale lock${views.length === 1 ? '' : 's'} removed, ${kept.length} kept`,
 			].join('\n');
 			print(views, text);
@@ -102,7 +102,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 		case 'clear-all': {
 			if (!cli.flags.force) {
 				const views = (await list(config.locksDir, context)).map(lock => lockView(lock, now));
-				const names = views.map(view => `  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`);
+				const names = views.map(view => printable(`  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`));
 				throw new UsageError([
 					`clear-all removes every lock, including live ones, which lets a second copy start. Nothing was removed.`,
 					views.length > 0 ? `It would remove:\n${names.join('\n')}` : `There are no locks in ${config.locksDir}.`,
@@ -114,7 +114,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
-				...views.map(view => `removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`),
+				...views.map(view => printable(`removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`)),
 				`${views.length} lock${views.length === 1 ? '' : 's'} removed`,
 			].join('\n');
 			print(views, text);

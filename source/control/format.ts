@@ -1,3 +1,4 @@
+import {printable} from '../report/columns.js';
 import type {ActionResult, Plan, PlanStep} from './types.js';
 
 function pad(text: string, width: number): string {
@@ -7,7 +8,7 @@ function pad(text: string, width: number): string {
 /** The plan as the operator reads it before saying yes: one numbered line per step. */
 export function formatPlan(plan: Plan): string {
 	const lines = plan.steps.map((step, index) => `  ${index + 1}. ${step.label}${step.kind === 'skip' ? `: ${step.reason}` : ''}`);
-	return [`${plan.kind}: ${plan.summary}`, ...lines].join('\n');
+	return [`${plan.kind}: ${plan.summary}`, ...lines].map(printable).join('\n');
 }
 
 /** What a step's outcome is called in the launch table. */
@@ -28,7 +29,7 @@ export function formatLaunchTable(plan: Plan, result: ActionResult | null): stri
 		const status = outcome ? launchResult(step, outcome.status) : step.kind === 'launch' ? 'would start' : launchResult(step, 'skipped');
 		const detail = outcome?.message ?? (step.kind === 'skip' ? step.reason : step.label);
 		const [first = '', ...rest] = detail.split('\n');
-		lines.push(`${pad(component, 26)}${pad(status, 17)}${first}`, ...rest.map(line => `${' '.repeat(43)}${line}`));
+		lines.push(...[`${pad(component, 26)}${pad(status, 17)}${first}`, ...rest.map(line => `${' '.repeat(43)}${line}`)].map(printable));
 	}
 
 	return lines.join('\n');
@@ -36,5 +37,5 @@ export function formatLaunchTable(plan: Plan, result: ActionResult | null): stri
 
 /** One line per step of an executed action. */
 export function formatResult(result: ActionResult): string {
-	return [...result.steps.map(step => `  ${pad(step.status, 8)} ${step.label}: ${step.message}`), result.summary].join('\n');
+	return [...result.steps.map(step => `  ${pad(step.status, 8)} ${step.label}: ${step.message}`), result.summary].map(printable).join('\n');
 }

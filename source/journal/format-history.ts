@@ -1,5 +1,5 @@
 import {styleText} from 'node:util';
-import {columnWidth, fit} from './text-columns.js';
+import {columnWidth, fit} from '../report/columns.js';
 import type {EventLevel, JournalEvent} from './types.js';
 
 export interface HistoryFormatOptions {

@@ -1,4 +1,4 @@
-import {columnWidth, fit} from './text-columns.js';
+import {columnWidth, fit} from '../report/columns.js';
 import type {ComponentReport, ReportJson} from './types.js';
 
 const counters = [

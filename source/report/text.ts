@@ -1,31 +1,8 @@
 import type {Level} from '../fleet/levels.js';
 import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
+import {fit, printable, wrap} from './columns.js';
 
 const levelLabel: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
-
-/** Clip to `width` characters (with an ellipsis) and pad. */
-export function cell(text: string, width: number): string {
-	const chars = [...text];
-	const clipped = chars.length > width ? `${chars.slice(0, width - 1).join('')}…` : text;
-	return clipped + ' '.repeat(Math.max(0, width - [...clipped].length));
-}
-
-/** Wrap words to `width`, indenting continuation lines. */
-export function wrap(text: string, width: number, indent: string): string {
-	const lines: string[] = [];
-	let line = '';
-	for (const word of text.split(/\s+/)) {
-		if (line && [...line].length + 1 + [...word].length > width) {
-			lines.push(line);
-			line = indent + word;
-		} else {
-			line = line ? `${line} ${word}` : word;
-		}
-	}
-
-	lines.push(line);
-	return lines.join('\n');
-}
 
 function stateText(component: ComponentView): string {
 	return component.instances > 1 ? `${component.state} x${component.instances}` : component.state;
@@ -39,7 +16,7 @@ function pidText(component: ComponentView): string {
 const columns = [5, 12, 20, 13, 8, 17] as const;
 
 function row(values: string[]): string {
-	return values.map((value, index) => cell(value, columns[index] ?? 10)).join(' ').trimEnd();
+	return values.map((value, index) => fit(value, columns[index] ?? 10)).join(' ').trimEnd();
 }
 
 function componentRow(account: string, component: ComponentView): string {
@@ -57,7 +34,7 @@ export function formatText(snapshot: FleetSnapshot): string {
 		.filter(level => counts.has(level))
 		.map(level => `${counts.get(level)} ${levelLabel[level].toLowerCase()}`)
 		.join(', ');
-	const lines = [`fleetdeck ${snapshot.host} ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`];
+	const lines = [`fleetdeck ${printable(snapshot.host)} ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`];
 	lines.push(row(['LEVEL', 'ACCOUNT', 'COMPONENT', 'STATE', 'PID', 'LOCK']));
 	for (const service of snapshot.services) {
 		lines.push(componentRow('(service)', service));
@@ -70,13 +47,13 @@ export function formatText(snapshot: FleetSnapshot): string {
 	}
 
 	if (snapshot.services.length === 0 && snapshot.accounts.length === 0) {
-		lines.push(`(no components configured and no locks in ${snapshot.locksDir})`);
+		lines.push(`(no components configured and no locks in ${printable(snapshot.locksDir)})`);
 	}
 
 	if (snapshot.problems.length > 0) {
 		lines.push('', 'PROBLEMS');
 		for (const problem of snapshot.problems) {
-			lines.push(wrap(`${cell(levelLabel[problem.level], 5)} ${problem.message}`, 80, '      '));
+			lines.push(wrap(`${fit(levelLabel[problem.level], 5)} ${problem.message}`, 80, '      '));
 		}
 	}
 
