@@ -2,7 +2,7 @@ import {cliPath} from '../control/cli-action.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
 import {startLiveFleet} from '../fleet/live.js';
-import {configLoadedEvent, openJournal} from '../journal/index.js';
+import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
 
 /** How often old journal rows are pruned while the deck runs (a few hundred rows a statement). */
@@ -13,9 +13,10 @@ const pruneEveryMs = 3_600_000;
  * the controller behind its keys. Returns the exit code; quitting never stops a bot.
  */
 export async function runDeck(config: FleetConfig, options: {noColor: boolean}): Promise<number> {
+	// Said once before the deck takes the screen; later write failures must not scribble over it.
 	const journal = openJournal(config.journal);
 	if (journal.warning) {
-		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
+		warnOnStderr(journal.warning);
 	}
 
 	journal.record(configLoadedEvent(config, 'the deck'));

@@ -1,5 +1,5 @@
 import {loadConfig} from '../config/index.js';
-import {formatHistory, formatReport, JournalInputError, openJournal, parseKinds, parseSince, toReportJson, type Journal} from '../journal/index.js';
+import {formatHistory, formatReport, JournalInputError, openJournal, warnOnStderr, parseKinds, parseSince, toReportJson, type Journal} from '../journal/index.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const historyHelp = `
@@ -34,10 +34,7 @@ const reportHelp = `
 /** Open the config's journal; a journal that cannot be opened says so once on stderr. */
 function journalFor(flags: {config?: string; locksDir?: string}): Journal {
 	const config = loadConfig({config: flags.config, cwd: process.cwd(), locksDir: flags.locksDir});
-	const journal = openJournal(config.journal);
-	if (journal.warning) {
-		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
-	}
+	const journal = openJournal(config.journal, {onWarning: warnOnStderr});
 
 	return journal;
 }

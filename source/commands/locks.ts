@@ -2,7 +2,7 @@ import {loadConfig} from '../config/index.js';
 import {judgeContext} from '../fleet/gather.js';
 import {lockView} from '../fleet/component.js';
 import type {LockView} from '../fleet/types.js';
-import {lockClearedEvent, openJournal} from '../journal/index.js';
+import {lockClearedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {clearAll, clearStale, list} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {fit, printable} from '../report/columns.js';
@@ -57,10 +57,7 @@ function journalRemoved(file: string, removed: LockInspection[], by: string): vo
 		return;
 	}
 
-	const journal = openJournal(file);
-	if (journal.warning) {
-		process.stderr.write(`fleetdeck: ${journal.warning}\n`);
-	}
+	const journal = openJournal(file, {onWarning: warnOnStderr});
 
 	journal.recordMany(removed.map(lock => lockClearedEvent(lock, by)));
 	journal.close();

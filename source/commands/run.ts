@@ -5,7 +5,7 @@ import type {RestartPolicy} from '../config/types.js';
 import {defaultBackoff, findComponent} from '../control/components.js';
 import {runSupervisor} from '../control/supervisor.js';
 import {judgeContext} from '../fleet/gather.js';
-import {openJournal} from '../journal/index.js';
+import {openJournal, warnOnStderr} from '../journal/index.js';
 import {validateLockName} from '../locks/index.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
@@ -65,7 +65,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const component = findComponent(config, name);
 	// The first run on a fresh checkout creates the locks directory rather than failing.
 	mkdirSync(config.locksDir, {recursive: true});
-	const journal = openJournal(config.journal);
+	const journal = openJournal(config.journal, {onWarning: warnOnStderr});
 	try {
 		return await runSupervisor({
 			name,

@@ -1,7 +1,7 @@
 import {createInterface} from 'node:readline/promises';
 import {fileURLToPath} from 'node:url';
 import type {FleetConfig} from '../config/types.js';
-import {configLoadedEvent, openJournal} from '../journal/index.js';
+import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {createController} from './controller.js';
 import {formatPlan, formatResult} from './format.js';
 import {resolveScope, UnknownAccountError} from './plan.js';
@@ -57,7 +57,7 @@ export function scopeFor(config: FleetConfig, accounts: readonly string[]): Scop
 
 /** Run `work` with a controller whose journal is closed afterwards. */
 export async function withController<T>(config: FleetConfig, options: {stopTimeoutSeconds?: number}, work: (controller: Controller) => Promise<T>): Promise<T> {
-	const journal = openJournal(config.journal);
+	const journal = openJournal(config.journal, {onWarning: warnOnStderr});
 	journal.record(configLoadedEvent(config, `fleetdeck ${process.argv[2] ?? ''}`.trim()));
 	try {
 		return await work(createController(config, {journal, cliPath, ...options}));

@@ -168,6 +168,8 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 		left = await alive();
 	}
 
+	// Why a signal could not be sent (EPERM: another user's process), for the operator's message.
+	const refusals: string[] = gracefulNote ? [`${target.stopSignal} to PID ${top.pid}${gracefulNote}`] : [];
 	if (left.length > 0) {
 		await refreshTree();
 		left = await alive();
@@ -181,6 +183,9 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 			const group = control.leadsGroup(member.pid) === true;
 			const outcome = await control.forceKill(member.pid, group);
 			killed.push(`${group ? 'group ' : 'PID '}${member.pid}${outcome.result === 'failed' ? ` (failed: ${outcome.reason})` : ''}`);
+			if (outcome.result === 'failed') {
+				refusals.push(`SIGKILL to PID ${member.pid} failed: ${outcome.reason}`);
+			}
 		}
 
 		record('stop.escalated', `${name} did not stop within ${target.stopTimeoutSeconds} s: SIGKILL to ${killed.join(', ') || 'nothing (already gone)'}`, {detail: {killed}});
@@ -193,7 +198,8 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 	}
 
 	if (left.length > 0) {
-		const message = `${name}: PID${left.length === 1 ? '' : 's'} ${left.map(member => member.pid).join(', ')} still running after SIGKILL (or cannot be verified)`;
+		const why = refusals.length > 0 ? `: ${refusals.join('; ')}` : ' (or cannot be verified)';
+		const message = `${name}: PID${left.length === 1 ? '' : 's'} ${left.map(member => member.pid).join(', ')} still running after SIGKILL${why}`;
 		record('stop.failed', message, {detail: {left: left.map(member => member.pid)}});
 		return {ok: false, message};
 	}

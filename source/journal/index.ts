@@ -1,4 +1,4 @@
-export {openJournal, defaultRetentionDays} from './open-journal.js';
+export {openJournal, warnOnStderr, defaultRetentionDays} from './open-journal.js';
 export {parseSince} from './since.js';
 export {parseKinds, defaultLevels} from './kinds.js';
 export {formatHistory, type HistoryFormatOptions} from './format-history.js';

@@ -68,6 +68,14 @@ type Statements = ReturnType<typeof prepareStatements>;
  * started; anything else that stops the journal (read-only disk, permissions, a newer schema, a
  * write that fails later) leaves a no-op journal whose `warning` says why.
  */
+/**
+ * The warning hook of a command-line run: the journal's trouble (cannot open, disk full) is said
+ * on stderr when it happens, once, and the command carries on without history.
+ */
+export function warnOnStderr(message: string): void {
+	process.stderr.write(`fleetdeck: ${message}\n`);
+}
+
 export function openJournal(file: string, options: JournalOptions = {}): Journal {
 	return new SqliteJournal(path.resolve(file), options);
 }

@@ -164,9 +164,9 @@ test('a bot owned by another user: fleetdeck sees it, its signal is refused, the
 
 	const shutdown = await run(['shutdown', 'T1', '--yes', '--timeout', '1']);
 	assert.notEqual(shutdown.code, 0, `shutdown claimed success against another user's process: ${shutdown.out}`);
-	// Reported as failed, naming the PIDs. (It does not yet say why: the EPERM of each refused
-	// signal reaches only the journal, and the text reads "still running after SIGKILL".)
+	// Reported as failed, naming the PIDs and why: the signals were not permitted.
 	assert.match(shutdown.out, new RegExp(`failed .*BRAIN_T1.*PIDs? .*${botPid}`), shutdown.out);
+	assert.match(shutdown.out, /EPERM: not permitted \(the process belongs to another user/, shutdown.out);
 	assert.equal(isAlive(supervisor.pid), true, 'the supervisor was not killed');
 	assert.equal(isAlive(botPid), true, 'the bot was not killed');
 	assert.equal(fleet.lock('BRAIN_T1')?.pid, supervisor.pid, 'its live lock was not removed');

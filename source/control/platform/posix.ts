@@ -17,7 +17,11 @@ export function parseProcessGroup(stat: string): number | null {
 /** Map a kill(2) failure to an outcome: ESRCH is proof the target is gone, anything else is a failure. */
 export function killOutcome(error: unknown): SignalOutcome {
 	const code = (error as NodeJS.ErrnoException).code;
-	return code === 'ESRCH' ? {result: 'gone'} : {result: 'failed', reason: code ?? String(error)};
+	if (code === 'ESRCH') {
+		return {result: 'gone'};
+	}
+
+	return {result: 'failed', reason: code === 'EPERM' ? 'EPERM: not permitted (the process belongs to another user; run fleetdeck as that user or as root)' : code ?? String(error)};
 }
 
 function kill(target: number, signal: NodeJS.Signals | 0): SignalOutcome {
