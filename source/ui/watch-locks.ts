@@ -16,8 +16,10 @@ const notLocks = (file: string) => !file.endsWith('.lock');
 
 /**
  * Call `onChange` whenever a lock in `locksDir` appears, changes or goes away. Only the directory
- * itself is watched (depth 0), with native events rather than polling; `atomic` folds the
- * unlink-then-add of an atomic replace into one change. Returns the function that stops watching.
+ * itself is watched (depth 0), with native events rather than polling. chokidar's `atomic` option
+ * is off: it holds every unlink back 100 ms to see whether an add follows, and a released lock must
+ * show at once; a heartbeat's rename over the lock arrives as one change anyway. Returns the
+ * function that stops watching.
  */
 export function watchLocks(locksDir: string, onChange: () => void, options: WatchLocksOptions = {}): () => void {
 	const root = path.resolve(locksDir);
@@ -25,7 +27,7 @@ export function watchLocks(locksDir: string, onChange: () => void, options: Watc
 		depth: 0,
 		ignoreInitial: true,
 		usePolling: false,
-		atomic: true,
+		atomic: false,
 		followSymlinks: false,
 		ignored: (file: string) => file !== root && notLocks(file),
 	});
