@@ -2,7 +2,6 @@
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
-import {configRejectedEvent, openJournal} from './journal/index.js';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, parseArgs, UsageError} from './commands/args.js';
 import {parseFormat, runOnce} from './commands/status.js';
@@ -87,9 +86,11 @@ async function statusCommand(argv: string[]): Promise<number> {
  * A refused config goes to the journal its file would use by default, when that journal already
  * exists: the operator asks afterwards why the deck would not start, and nothing is created for it.
  */
-function journalRejection(error: ConfigError): void {
+async function journalRejection(error: ConfigError): Promise<void> {
 	const file = path.join(path.dirname(error.file), '.fleetdeck', 'journal.db');
 	if (existsSync(file)) {
+		// Loaded only here: SQLite is not needed to print a snapshot.
+		const {configRejectedEvent, openJournal} = await import('./journal/index.js');
 		const journal = openJournal(file);
 		journal.record(configRejectedEvent(error.file, `${error.path}: ${error.expected}`));
 		journal.close();
@@ -103,7 +104,7 @@ async function main(argv: string[]): Promise<number> {
 		return await (load ? (await load())(rest) : statusCommand(argv));
 	} catch (error) {
 		if (error instanceof ConfigError) {
-			journalRejection(error);
+			await journalRejection(error);
 		}
 
 		if (error instanceof UsageError || error instanceof ConfigError) {
