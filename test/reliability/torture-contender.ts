@@ -39,7 +39,8 @@ while (held < Number(cycles) && Date.now() < Number(until)) {
 
 	write(`enter ${pid} ${token}`);
 	writeFileSync(critical, String(pid));
-	await sleep(Math.random() * 3);
+	// Long enough that a fair share of the test's SIGKILLs land while a holder is inside.
+	await sleep(2 + Math.random() * 10);
 	const inside = readFileSync(critical, 'utf8');
 	if (inside !== String(pid)) {
 		write(`overlap ${pid} ${inside}`);
