@@ -8,19 +8,15 @@
  * - heap after one simulated hour of 2 s polls on a fake clock, beside the heap at its start.
  * Run: `npx tsc -p . && node --expose-gc dist/bench/tui.js`.
  */
-// First, as in the CLI: the figures are for the React build the deck runs with.
-import '../source/ui/production-react.js';
 import {spawn} from 'node:child_process';
 import {mkdtempSync, readdirSync, rmSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {fileURLToPath} from 'node:url';
-import {createElement} from 'react';
-import {render} from 'ink-testing-library';
 import type {FleetSnapshot} from '../source/fleet/types.js';
 import type {JournalEvent} from '../source/journal/types.js';
-import {Deck} from '../source/ui/deck/index.js';
+import {chooseReactBuild} from '../source/ui/run-tui.js';
 import type {Clock, DeckSources, Timers} from '../source/ui/sources.js';
 import {createActionStore} from '../source/ui/store/action-store.js';
 import {createFleetStore} from '../source/ui/store/fleet-store.js';
@@ -67,8 +63,23 @@ interface MountOptions {
 	timers?: Timers;
 }
 
+/**
+ * React, ink-testing-library and the Deck, loaded as the CLI loads them: after choosing React's
+ * build (see `runTui`), so the figures are for the build the deck runs with.
+ */
+async function loadDeck() {
+	chooseReactBuild();
+	const [{createElement}, {render}, {Deck}] = await Promise.all([import('react'), import('ink-testing-library'), import('../source/ui/deck/index.js')]);
+	return {createElement, render, Deck};
+}
+
+type DeckModules = Awaited<ReturnType<typeof loadDeck>>;
+let modules: DeckModules | undefined;
+
 /** A Deck over `sources`, rendered by ink-testing-library. */
-function mount({sources, clock, timers}: MountOptions) {
+async function mount({sources, clock, timers}: MountOptions) {
+	modules ??= await loadDeck();
+	const {createElement, render, Deck} = modules;
 	const fleet = createFleetStore({sources, clock, timers});
 	const actions = createActionStore({controller: new FakeController(), clock, timers});
 	const ink = render(createElement(Deck, {fleet, actions, theme, pollSeconds: sources.pollSeconds, size}));
@@ -102,7 +113,7 @@ async function lockLatency(samples: number): Promise<number[]> {
 		watchLocks: onChange => watchLocks(dir, onChange),
 		pollSeconds: 3600,
 	};
-	const deck = mount({sources});
+	const deck = await mount({sources});
 	const latencies: number[] = [];
 	try {
 		await until(() => deck.frame().includes('ATLAS'), 'the first frame');
@@ -130,7 +141,7 @@ async function lockLatency(samples: number): Promise<number[]> {
 
 /** `j` written to stdin → the selection marker on the next row, 200 accounts. */
 async function keyLatency(samples: number): Promise<number[]> {
-	const deck = mount({sources: fixedSources(largeFleet(200))});
+	const deck = await mount({sources: fixedSources(largeFleet(200))});
 	const latencies: number[] = [];
 	try {
 		await until(() => deck.frame().includes('ACCT_000'), 'the first frame');
@@ -177,7 +188,7 @@ async function heapOverAnHour(): Promise<{start: number; end: number}> {
 		latency: () => [30 + (polls % 5), 42, 35],
 		pollSeconds: 2,
 	};
-	const deck = mount({sources, clock: time, timers: time});
+	const deck = await mount({sources, clock: time, timers: time});
 	const heap = () => {
 		globalThis.gc?.();
 		return process.memoryUsage().heapUsed;
@@ -224,7 +235,7 @@ async function idleCpu(accounts: number, seconds: number): Promise<number> {
 async function idleChild(accounts: number, seconds: number): Promise<void> {
 	let dispose = () => {};
 	if (accounts > 0) {
-		const deck = mount({sources: fixedSources(accounts === 5 ? incidentFleet() : largeFleet(accounts))});
+		const deck = await mount({sources: fixedSources(accounts === 5 ? incidentFleet() : largeFleet(accounts))});
 		await until(() => deck.frame().includes('ACCOUNT'), 'the first frame');
 		dispose = deck.dispose;
 	}

@@ -127,6 +127,22 @@ export function keyPress(input: string, key: Key): KeyPress {
 	return input;
 }
 
+const textControls: Record<string, KeyPress> = {'\r': 'return', '\t': 'tab', '\u007F': 'backspace', '\b': 'backspace', '\u0003': 'ctrl+c'};
+
+/**
+ * Every key in one input event. A terminal (tmux, an SSH link, key repeat) may deliver several
+ * keys in one read, and Ink passes such a run on as one string: `jj\r` would match no binding and
+ * the keys would silently do nothing. Escape sequences already arrive one per event.
+ */
+export function keyPresses(input: string, key: Key): KeyPress[] {
+	const chars = [...input];
+	if (chars.length <= 1 || key.ctrl || key.meta) {
+		return [keyPress(input, key)];
+	}
+
+	return chars.map(char => textControls[char] ?? char);
+}
+
 /** The binding a key press triggers now, if any: the first that applies and names the key. */
 export function resolveKey(press: KeyPress, context: KeyContext, bindings: readonly KeyBinding[] = keymap): KeyBinding | undefined {
 	return bindings.find(binding => binding.when(context) && (binding.keys.includes(press) || binding.keys.includes('any')));

@@ -55,6 +55,32 @@ export function clipLine(line: Line, width: number, ellipsis: string): Line {
 	return clipped;
 }
 
+const asciiFallbacks: Record<string, string> = {
+	'→': '->',
+	'←': '<-',
+	'…': '...',
+	'—': '-',
+	'–': '-',
+	'×': 'x',
+	'·': '.',
+	'•': '*',
+	'‘': "'",
+	'’': "'",
+	'“': '"',
+	'”': '"',
+	'≥': '>=',
+	'≤': '<=',
+};
+
+/**
+ * Text for a terminal that is not UTF-8: journal messages, commands and reasons come from other
+ * modules and may hold arrows or ellipses, which such a terminal would show as mojibake.
+ */
+export function asciiText(text: string): string {
+	// eslint-disable-next-line no-control-regex
+	return /^[\u0000-\u007F]*$/.test(text) ? text : [...text].map(char => (char.codePointAt(0)! < 0x80 ? char : asciiFallbacks[char] ?? '?')).join('');
+}
+
 interface LineViewProps {
 	line: Line;
 	width: number;
@@ -63,7 +89,8 @@ interface LineViewProps {
 
 /** One line of the deck, never wider than `width` and never wrapped. */
 export function LineView({line, width, theme}: LineViewProps) {
-	const clipped = clipLine(line, width, theme.symbols.ellipsis);
+	const shown = theme.unicode ? line : line.map(segment => ({...segment, text: asciiText(segment.text)}));
+	const clipped = clipLine(shown, width, theme.symbols.ellipsis);
 	return (
 		<Text wrap="truncate-end">
 			{clipped.length === 0 ? ' ' : clipped.map((segment, index) => (

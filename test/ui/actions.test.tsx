@@ -46,7 +46,7 @@ test('a launch plan runs at once with a progress view that keeps turning, then r
 	await deck.waitFor(frame => frame.includes('launch: 1/2 steps'));
 	const before = deck.builds();
 	deck.controller.finish();
-	await deck.waitFor(frame => frame.includes('deck: launch: launch finished'));
+	await deck.waitFor(frame => frame.includes('deck: launch finished'));
 	assert.ok(!deck.frame().includes('steps'), 'the progress view is gone');
 	await deck.waitFor(() => deck.builds() > before, 'a refresh after the action');
 });

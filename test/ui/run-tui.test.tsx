@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {test} from 'node:test';
 import type {DeckSources} from '../../source/ui/sources.js';
-import {runTui} from '../../source/ui/run-tui.js';
+import {chooseReactBuild, runTui} from '../../source/ui/run-tui.js';
 import {FakeController, incidentFleet} from './fixtures.js';
 
 class FakeStdout extends EventEmitter {
@@ -66,20 +66,28 @@ function start(snapshot = async () => incidentFleet()) {
 	return {stdout, stdin, done, watching: () => watching};
 }
 
-async function settled(): Promise<void> {
+/** The deck is loaded (runTui imports it on first use), watching, and listening for keys. */
+async function settled(tui: {watching: () => number}): Promise<void> {
+	const deadline = Date.now() + 10_000;
+	while (tui.watching() === 0 && Date.now() < deadline) {
+		await new Promise(resolve => {
+			setTimeout(resolve, 10);
+		});
+	}
+
 	await new Promise(resolve => {
 		setTimeout(resolve, 50);
 	});
 }
 
 function assertRestored(stdout: FakeStdout) {
-	assert.equal(stdout.writes[0], '\u001B[?1049h', 'entered the alternate screen first');
+	assert.equal(stdout.writes[0], '\u001B[?1049h\u001B[2J\u001B[H', 'entered the alternate screen first, cursor at the top');
 	assert.ok(stdout.writes.at(-1)?.includes('\u001B[?1049l'), 'left it last');
 }
 
 test('q leaves the alternate screen and disposes the stores', async () => {
 	const tui = start();
-	await settled();
+	await settled(tui);
 	assert.equal(tui.watching(), 1);
 	tui.stdin.send('q');
 	await tui.done;
@@ -89,7 +97,7 @@ test('q leaves the alternate screen and disposes the stores', async () => {
 
 test('Ctrl-C restores the screen too', async () => {
 	const tui = start();
-	await settled();
+	await settled(tui);
 	tui.stdin.send('\u0003');
 	await tui.done;
 	assertRestored(tui.stdout);
@@ -99,7 +107,7 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 	test(`${signal} restores the screen and sets exit code ${code}`, async () => {
 		const before = new Set(process.listeners(signal));
 		const tui = start();
-		await settled();
+		await settled(tui);
 		process.emit(signal, signal);
 		await tui.done;
 		assertRestored(tui.stdout);
@@ -112,7 +120,7 @@ for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
 test('an uncaught error restores the screen and rejects', async () => {
 	const before = new Set(process.listeners('uncaughtException'));
 	const tui = start();
-	await settled();
+	await settled(tui);
 	// Call the deck's handler directly: emitting the event would also fail the test run itself.
 	const handler = process.listeners('uncaughtException').find(listener => !before.has(listener));
 	assert.ok(handler, 'runTui listens for uncaught errors');
@@ -128,4 +136,30 @@ test('a render error restores the screen and rejects', async () => {
 	await assert.rejects(tui.done);
 	assertRestored(tui.stdout);
 	assert.equal(tui.watching(), 0);
+});
+
+test('a resize repaints the whole screen once it settles, so no line of the old frame stays', async () => {
+	const tui = start();
+	await settled(tui);
+	const before = tui.stdout.writes.length;
+	tui.stdout.columns = 60;
+	tui.stdout.emit('resize');
+	tui.stdout.columns = 50;
+	tui.stdout.emit('resize');
+	await new Promise(resolve => {
+		setTimeout(resolve, 200);
+	});
+	const repaints = tui.stdout.writes.slice(before).filter(data => data.includes('\u001B[2J\u001B[H'));
+	assert.equal(repaints.length, 1, 'one repaint for a burst of resizes');
+	tui.stdin.send('q');
+	await tui.done;
+});
+
+test('the deck runs React\'s production build unless NODE_ENV says otherwise', () => {
+	const unset: NodeJS.ProcessEnv = {};
+	chooseReactBuild(unset);
+	assert.equal(unset['NODE_ENV'], 'production');
+	const developer: NodeJS.ProcessEnv = {NODE_ENV: 'development'};
+	chooseReactBuild(developer);
+	assert.equal(developer['NODE_ENV'], 'development');
 });

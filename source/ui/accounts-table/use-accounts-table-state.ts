@@ -9,7 +9,9 @@ export interface SelectionState {
 
 export type SelectionAction =
 	| {type: 'select-next' | 'select-previous'; ids: readonly string[]}
-	| {type: 'select'; id: string; ids: readonly string[]};
+	| {type: 'select'; id: string; ids: readonly string[]}
+	/** Hold on to the account shown as selected, so a later re-sort cannot move the selection to another one. */
+	| {type: 'pin'; ids: readonly string[]};
 
 export const initialSelection: SelectionState = {selectedId: null, index: 0};
 
@@ -28,10 +30,20 @@ export function resolveSelection(state: SelectionState, ids: readonly string[]):
 	return {id: ids[fallback] ?? null, index: fallback};
 }
 
+/** The selection shows an account it does not hold by id yet (none chosen, or the chosen one is gone). */
+export function needsPin(state: SelectionState, ids: readonly string[]): boolean {
+	const shown = resolveSelection(state, ids).id;
+	return shown !== null && shown !== state.selectedId;
+}
+
 export function selectionReducer(state: SelectionState, action: SelectionAction): SelectionState {
 	const current = resolveSelection(state, action.ids);
 	if (current.id === null) {
 		return state;
+	}
+
+	if (action.type === 'pin') {
+		return current.id === state.selectedId ? state : {selectedId: current.id, index: current.index};
 	}
 
 	let index = current.index;

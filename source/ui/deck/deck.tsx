@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box, useApp, useStdin} from 'ink';
-import {AccountsTable, filterAccounts, resolveSelection, sortAccounts, useAccountsTableKeys, useAccountsTableState} from '../accounts-table/index.js';
+import {AccountsTable, filterAccounts, needsPin, resolveSelection, sortAccounts, useAccountsTableKeys, useAccountsTableState} from '../accounts-table/index.js';
 import {ConfirmDialog, useConfirmDialogKeys} from '../confirm-dialog/index.js';
 import {DetailPane, detailBodyLength, detailOffset, useDetailPaneKeys, useDetailPaneState} from '../detail-pane/index.js';
 import {eventItems, EventsStrip, filterItems} from '../events-strip/index.js';
@@ -11,7 +11,7 @@ import {HelpOverlay, helpLines, useHelpOverlayKeys, useHelpOverlayState} from '.
 import type {KeyContext, View} from '../keymap.js';
 import {computeLayout} from '../layout.js';
 import {ProgressView} from '../progress-view/index.js';
-import {ServicesRow} from '../services-row/index.js';
+import {hasServicesRow, ServicesRow} from '../services-row/index.js';
 import {StatusBar, statusLines} from '../status-bar/index.js';
 import type {ActionPhase, ActionStore} from '../store/action-store.js';
 import type {FleetStore} from '../store/fleet-store.js';
@@ -70,6 +70,13 @@ export function Deck({fleet, actions, theme, pollSeconds, size: fixedSize, onQui
 	const accounts = filterAccounts(sortAccounts(snapshot?.accounts ?? []), deck.filters.deck);
 	const ids = accounts.map(account => account.id);
 	const selectedId = resolveSelection(selection, ids).id;
+	if (needsPin(selection, ids)) {
+		// Before the first move the selection is just "the top row"; once an account is shown
+		// selected it is held by id, or an overlay and a re-sort (ATLAS going CRIT, then back to OK)
+		// would bring the operator back to a different account. React re-renders at once, before commit.
+		select({type: 'pin', ids});
+	}
+
 	const selectedAccount = accounts.find(account => account.id === selectedId) ?? null;
 	const items = eventItems(fleetState.events, notices);
 	const viewItems = filterItems(items, deck.filters.events);
@@ -80,17 +87,19 @@ export function Deck({fleet, actions, theme, pollSeconds, size: fixedSize, onQui
 	const {columns: width} = size;
 	const note = statusNote(action, deck.filters[deck.base], deck.quitArmed, theme);
 	const status = view === 'filter' ? 1 : statusLines({context, note, width, theme}).length;
+	const latency = selectedAccount ? fleetState.latency[selectedAccount.id] ?? [] : [];
+	const detailLength = selectedAccount ? detailBodyLength(selectedAccount, latency, theme) : 0;
 	const layout = computeLayout({
 		rows: size.rows,
 		status,
 		header: headerHeight(fleetState.stale, fleetState.error),
 		accounts: accounts.length,
-		services: (snapshot?.services.length ?? 0) > 0,
+		services: hasServicesRow(snapshot),
 		detailOpen: context.detailOpen,
+		detailWanted: detailLength + 1,
 		progressSteps: action.phase === 'running' ? action.plan.steps.length : null,
 	});
-	const latency = selectedAccount ? fleetState.latency[selectedAccount.id] ?? [] : [];
-	const detailMax = selectedAccount ? detailBodyLength(selectedAccount, latency, theme) - (layout.detail - 1) : 0;
+	const detailMax = Math.max(0, detailLength - (layout.detail - 1));
 	const listening = isRawModeSupported === true;
 	const inDeck = view === 'deck';
 
@@ -173,7 +182,7 @@ export function Deck({fleet, actions, theme, pollSeconds, size: fixedSize, onQui
 		return (
 			<>
 				<AccountsTable accounts={accounts} selectedId={selectedId} height={layout.table} width={width} focused={deck.pane === 'accounts'} empty={empty} theme={theme}/>
-				{layout.services > 0 && snapshot ? <ServicesRow services={snapshot.services} width={width} theme={theme}/> : null}
+				{layout.services > 0 && snapshot ? <ServicesRow snapshot={snapshot} width={width} theme={theme}/> : null}
 				{action.phase === 'running' && layout.progress > 0
 					? <ProgressView plan={action.plan} progress={action.progress} frame={action.frame} height={layout.progress} width={width} theme={theme}/>
 					: null}

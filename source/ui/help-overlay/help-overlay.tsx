@@ -15,7 +15,8 @@ export interface HelpOverlayProps {
 export function HelpOverlay({offset, height, width, theme}: HelpOverlayProps) {
 	const body = helpLines(theme, width);
 	const room = Math.max(0, height - 1);
-	const more = body.length > offset + room ? `, ${theme.symbols.up}${theme.symbols.down} scroll` : '';
+	const {up, down} = theme.symbols;
+	const more = body.length > offset + room ? `, ${up}${theme.unicode ? '' : '/'}${down} scroll` : '';
 	const title = titleLine(`help (Esc or ? closes${more})`, width, theme, {tone: 'accent'});
 	return (
 		<Box flexDirection="column" width={width}>

@@ -1,1 +1,1 @@
-export {ServicesRow, servicesLine, type ServicesRowProps} from './services-row.js';
+export {hasServicesRow, ServicesRow, servicesLine, strayLocks, type ServicesRowProps} from './services-row.js';

@@ -1,17 +1,35 @@
 import React from 'react';
-import type {ComponentView} from '../../fleet/types.js';
+import type {FleetSnapshot, LockView} from '../../fleet/types.js';
 import {LineView, type Line} from '../line.js';
 import type {Theme} from '../theme.js';
 
 export interface ServicesRowProps {
-	services: ComponentView[];
+	snapshot: FleetSnapshot;
 	width: number;
 	theme: Theme;
 }
 
-export function servicesLine(services: ComponentView[], theme: Theme): Line {
-	const line: Line = [{text: 'services ', tone: 'muted', bold: true}];
-	for (const service of services) {
+/**
+ * Locks of no configured component. `c` clears the stale ones with the rest, so the deck must
+ * show them: otherwise the confirmation would name a lock the operator has never seen.
+ */
+export function strayLocks(snapshot: FleetSnapshot): LockView[] {
+	const names = new Set([...snapshot.services, ...snapshot.accounts.flatMap(account => account.components)].map(component => component.name));
+	return snapshot.locks.filter(lock => !names.has(lock.name));
+}
+
+/** The row is there when it has something to show. */
+export function hasServicesRow(snapshot: FleetSnapshot | null): boolean {
+	return snapshot !== null && (snapshot.services.length > 0 || strayLocks(snapshot).length > 0);
+}
+
+export function servicesLine(snapshot: FleetSnapshot, theme: Theme): Line {
+	const line: Line = [];
+	if (snapshot.services.length > 0) {
+		line.push({text: 'services ', tone: 'muted', bold: true});
+	}
+
+	for (const service of snapshot.services) {
 		const badge = theme.component(service.state);
 		line.push({text: ` ${service.name} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
 		if (service.instances > 1) {
@@ -24,10 +42,19 @@ export function servicesLine(services: ComponentView[], theme: Theme): Line {
 		}
 	}
 
+	const strays = strayLocks(snapshot);
+	if (strays.length > 0) {
+		line.push({text: `${line.length > 0 ? '  ' : ''}other locks `, tone: 'muted', bold: true});
+		for (const lock of strays) {
+			const badge = theme.verdict(lock.verdict);
+			line.push({text: ` ${lock.name} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
+		}
+	}
+
 	return line;
 }
 
-/** One line: every shared service with its state and health check. */
-export function ServicesRow({services, width, theme}: ServicesRowProps) {
-	return <LineView line={servicesLine(services, theme)} width={width} theme={theme}/>;
+/** One line: every shared service with its state and health check, then locks of no component. */
+export function ServicesRow({snapshot, width, theme}: ServicesRowProps) {
+	return <LineView line={servicesLine(snapshot, theme)} width={width} theme={theme}/>;
 }

@@ -49,7 +49,9 @@ export function statusLines({context, note, width, theme, maxLines = 2}: StatusB
 	}
 
 	lines.at(-1)?.push(...tail.flatMap(entry => segments(entry)));
-	return lines;
+	// The gap after a line's last entry would overhang an entry that ends at the edge, and the
+	// clip would then eat that entry's last letter ("S shutdown al…").
+	return lines.map(line => line.map((segment, index) => (index === line.length - 1 ? {...segment, text: segment.text.trimEnd()} : segment)));
 }
 
 /** The bottom bar: htop's key row, driven by the keymap. */

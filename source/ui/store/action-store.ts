@@ -98,7 +98,9 @@ export function createActionStore(options: ActionStoreOptions): ActionStore {
 	};
 
 	const report = (result: ActionResult) => {
-		notice(result.ok ? 'info' : 'crit', `${result.kind}: ${result.summary}`);
+		// The controller's summaries name their action already ("stop-duplicates: 1 done, …").
+		const summary = result.summary.startsWith(result.kind) ? result.summary : `${result.kind}: ${result.summary}`;
+		notice(result.ok ? 'info' : 'crit', summary);
 		for (const step of result.steps) {
 			if (step.status === 'failed') {
 				notice('crit', `${step.label}: ${step.message}`);
