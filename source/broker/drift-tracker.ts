@@ -51,6 +51,7 @@ export class DriftTracker {
 	private lastAsOf: number | null = null;
 	private lastSyncAt: number | null = null;
 	private lastBrokerIds = new Set<number>();
+	private lastBotIds = new Set<number>();
 	private paused: string | null = null;
 
 	constructor(private readonly limits: Pick<HealthLimits, 'driftPersistPolls' | 'positionStaleSeconds'>) {
@@ -100,10 +101,12 @@ export class DriftTracker {
 		const brokerIds = new Set(allBroker.map(position => positionId(position)));
 		const botIds = new Set(bot.map(position => positionId(position)));
 		// Proof of a close: a closing deal for a position the broker no longer lists, or a position
-		// that left the broker's list and the bot's record alike. A deal for a listed position is a partial close.
+		// last judged on either side that is now gone from both (the broker dropped it, then the bot
+		// caught up). A deal for a listed position is a partial close. A position missing from the
+		// broker's list alone, without a deal, is not proven closed: if it comes back, it is back.
 		const closed = [
 			...(snapshot.deals ?? []).map(deal => deal.positionId).filter(id => !brokerIds.has(id)),
-			...[...this.lastBrokerIds].filter(id => !brokerIds.has(id) && !botIds.has(id)),
+			...[...this.lastBrokerIds, ...this.lastBotIds].filter(id => !brokerIds.has(id) && !botIds.has(id)),
 		];
 		for (const id of closed) {
 			this.bury(id, now);
@@ -111,6 +114,7 @@ export class DriftTracker {
 
 		const broker = allBroker.filter(position => !this.tombstones.has(positionId(position)));
 		this.lastBrokerIds = new Set(broker.map(position => positionId(position)));
+		this.lastBotIds = botIds;
 		const differences = diffPositions({...snapshot, positions: {bot, broker}}, this.limits, now);
 
 		const raised: DriftItem[] = [];
@@ -120,9 +124,6 @@ export class DriftTracker {
 			const item = this.advance(difference, now);
 			if (item.status === 'confirmed' && this.pending.get(difference.key)?.status !== 'confirmed') {
 				raised.push(item);
-				if (item.class === 'closed-externally') {
-					this.bury(item.positionId, now);
-				}
 			}
 
 			this.pending.set(difference.key, item);

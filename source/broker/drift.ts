@@ -48,7 +48,12 @@ export function driftPause(snapshot: StatusSnapshot): string | null {
 		return 'the snapshot does not carry both position lists';
 	}
 
-	const state = snapshot.connection?.state ?? 'connected';
+	// Without connection.state nobody can tell a synced list from one mid-resync: judge nothing.
+	if (snapshot.connection === null) {
+		return 'the snapshot does not publish connection.state';
+	}
+
+	const {state} = snapshot.connection;
 	if (state !== 'connected') {
 		return `the connection is ${state}`;
 	}

@@ -75,7 +75,12 @@ export function startPoller(options: PollerOptions): Poller {
 			? Math.max(0, options.intervalMs - (clock.now() - started))
 			: backoffDelay(result.consecutiveFailures, options.intervalMs, maxBackoffMs, random());
 		schedule(delay);
-		options.onChange?.(result);
+		try {
+			options.onChange?.(result);
+		} catch {
+			// A listener that throws (a journal write failing) must neither stop this account's
+			// polling nor escape as an unhandled rejection that would take the deck down.
+		}
 	};
 
 	const schedule = (delay: number) => {

@@ -1,3 +1,4 @@
+import {constants} from 'node:fs';
 import {open} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import type {StatusSource} from '../config/types.js';
@@ -102,7 +103,10 @@ async function readStatusFile(path: string, timeoutMs: number, maxBytes: number,
 async function readCapped(path: string, maxBytes: number): Promise<string> {
 	let handle;
 	try {
-		handle = await open(path, 'r');
+		// O_NONBLOCK: opening a FIFO (or a device) with no writer would block a libuv thread for
+		// good, and a blocked thread keeps even process.exit() from finishing. A regular file
+		// ignores the flag; anything else is refused below.
+		handle = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
 		throw new Error(code === 'ENOENT' ? `status file ${path} does not exist` : `cannot open status file ${path}: ${(error as Error).message}`);

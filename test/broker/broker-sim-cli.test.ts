@@ -43,9 +43,15 @@ test('the simulator runs from the command line, prints its URLs as one JSON line
 	assert.equal(refused.status, 400);
 	assert.match(((await refused.json()) as {error: string}).error, /no broker position 1/);
 
+	// Every account, not only the first, starts with the documented position #5011.
+	const closed = await fetch(`http://127.0.0.1:${banner.port}/GL_3/script`, {method: 'POST', body: JSON.stringify({action: 'close', positionId: 5011, reason: 'SL', profit: -23})});
+	assert.equal(closed.status, 200, await closed.clone().text());
+
 	const after = await fetchSnapshot({kind: 'http', url: banner.accounts['GL_3']!, timeoutSeconds: 2});
 	assert.ok(after.ok);
-	assert.deepEqual(after.snapshot.positions?.broker?.map(position => position.symbol), ['BTCUSD', 'EURUSD']);
+	assert.deepEqual(after.snapshot.positions?.broker?.map(position => position.symbol), ['EURUSD']);
+	assert.deepEqual(after.snapshot.positions?.bot?.map(position => position.identifier), [5011], 'the bot still holds the closed position');
+	assert.deepEqual(after.snapshot.deals?.map(deal => [deal.positionId, deal.reason]), [[5011, 'SL']]);
 
 	child.kill('SIGTERM');
 	assert.equal(await exited, 0);

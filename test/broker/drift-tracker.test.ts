@@ -110,6 +110,29 @@ test('a closed position cannot be resurrected by late broker data for 5 minutes'
 	assert.deepEqual(summary(tracker.observe(snapshotAt(muchLater, lateBroker), muchLater).items), ['opened-manually:suspected'], 'the tombstone expires');
 });
 
+test('a position missing from the broker list without a deal is not buried: when it is listed again, the drift resolves', () => {
+	const tracker = new DriftTracker(limits);
+	const missing = (s: Wire) => { s.positions!.broker = []; };
+	tracker.observe(snapshotAt(t0, missing), t0);
+	assert.deepEqual(summary(tracker.observe(snapshotAt(t0 + 1000, missing), t0 + 1000).items), ['closed-externally:confirmed']);
+	// positions_get() glitched for two polls; the position was never closed (no deal) and is listed again.
+	const back = tracker.observe(snapshotAt(t0 + 2000), t0 + 2000);
+	assert.deepEqual(back.items, []);
+	assert.deepEqual(summary(back.resolved), ['closed-externally:confirmed']);
+});
+
+test('a position the broker dropped and the bot then forgot is buried: late broker data cannot bring it back', () => {
+	const tracker = new DriftTracker(limits);
+	const missing = (s: Wire) => { s.positions!.broker = []; };
+	tracker.observe(snapshotAt(t0, missing), t0);
+	tracker.observe(snapshotAt(t0 + 1000, missing), t0 + 1000);
+	const caughtUp = tracker.observe(snapshotAt(t0 + 2000, s => { missing(s); s.positions!.bot = []; }), t0 + 2000);
+	assert.deepEqual(summary(caughtUp.resolved), ['closed-externally:confirmed']);
+	for (const at of [t0 + 3000, t0 + 4000]) {
+		assert.deepEqual(tracker.observe(snapshotAt(at, s => { s.positions!.bot = []; }), at).items, [], 'no opened-manually ghost');
+	}
+});
+
 test('a partial-close deal for a position still listed does not bury it', () => {
 	const tracker = new DriftTracker(limits);
 	const partial = (s: Wire) => { s.deals = [{positionId: 5011, reason: 'TP', profit: 5}]; };

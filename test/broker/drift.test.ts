@@ -43,6 +43,7 @@ const rows: Row[] = [
 	{name: 'nothing while resyncing', mutate: s => { s.connection!.state = 'resyncing'; s.positions!.broker = [position(9001)]; }, expect: []},
 	{name: 'nothing while the terminal is disconnected', mutate: s => { s.terminal!.connected = false; s.positions!.broker = []; }, expect: []},
 	{name: 'nothing without the bot list', mutate: s => { delete s.positions!.bot; }, expect: []},
+	{name: 'nothing without connection.state (a resync cannot be ruled out)', mutate: s => { delete s.connection; s.positions!.broker = []; }, expect: []},
 ];
 
 for (const row of rows) {

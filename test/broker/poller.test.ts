@@ -87,6 +87,28 @@ test('a failed poll keeps the last snapshot for the STALE view', async () => {
 	await poller.stop();
 });
 
+test('a listener that throws neither stops the polling nor escapes as an unhandled rejection', async () => {
+	const clock = new FakeClock();
+	const rejections: unknown[] = [];
+	const onRejection = (reason: unknown) => rejections.push(reason);
+	process.on('unhandledRejection', onRejection);
+	try {
+		let calls = 0;
+		const poller = startPoller({accountId: 'ATLAS', source, intervalMs: 100, clock, fetch: async () => ({ok: true, snapshot: snapshotAt(clock.now()), latencyMs: 1}), onChange: () => {
+			calls++;
+			throw new Error('journal write failed');
+		}});
+		await clock.fireNext();
+		await clock.fireNext();
+		await new Promise(resolve => setImmediate(resolve));
+		assert.equal(calls, 2, 'still polling');
+		assert.deepEqual(rejections, []);
+		await poller.stop();
+	} finally {
+		process.off('unhandledRejection', onRejection);
+	}
+});
+
 test('a hung account delays no other account, and its poller stays single-flight', async t => {
 	const sim = await startSim(t);
 	sim.script('ATLAS', {action: 'fault', fault: 'hang'});

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -69,6 +70,17 @@ test('file source: valid, missing, too big, invalid', async t => {
 	fs.writeFileSync(file, JSON.stringify(wire(Date.now(), s => { s.terminal!.pingMs = -1; })));
 	const invalid = await fetchSnapshot(source);
 	assert.match(invalid.ok ? '' : invalid.error, /ATLAS\.json: invalid status snapshot: terminal\.pingMs/);
+});
+
+test('file source: a FIFO with no writer is refused at once, not left blocking a thread', {skip: process.platform === 'win32'}, async t => {
+	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-broker-'));
+	t.after(() => fs.rmSync(dir, {recursive: true, force: true}));
+	const fifo = path.join(dir, 'ATLAS.json');
+	execFileSync('mkfifo', [fifo]);
+	// A blocking open() would pin a libuv thread, and with it this process's exit, until a writer came.
+	const outcome = await fetchSnapshot({kind: 'file', path: fifo}, {timeoutMs: 2000});
+	assert.match(outcome.ok ? '' : outcome.error, /not a regular file/);
+	assert.ok(outcome.latencyMs < 1000, `took ${outcome.latencyMs} ms`);
 });
 
 test('service health: 2xx in time is ok, anything else is down', async t => {

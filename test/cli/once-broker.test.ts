@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import {writeFileSync} from 'node:fs';
+import {execFileSync} from 'node:child_process';
+import {mkdirSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {startBrokerSim} from '../../fixtures/broker-sim.js';
@@ -55,4 +56,44 @@ test('--once --json against the broker simulator: three health levels and drift 
 	assert.ok(codes.includes('DOWN:health-connection'), codes.join(' '));
 	assert.ok(codes.includes('CLOSED:drift-closed-externally'), codes.join(' '));
 	assert.ok(!codes.some(code => code.startsWith('OK:')), codes.join(' '));
+});
+
+test('--once --json with status files: a good one, a missing one, a half-written one, invalid JSON, a FIFO; never stalls', async t => {
+	const dir = tempDir(t);
+	const status = path.join(dir, 'status');
+	mkdirSync(status);
+	const now = new Date().toISOString();
+	const good = JSON.stringify({
+		schema: 1, account: '8000', asOf: now, seq: 1,
+		connection: {state: 'connected', since: now, lastSyncAt: now, lastActivityAt: now, credentialsRefreshedAt: now},
+		terminal: {connected: true, tradeAllowed: true, pingMs: 20},
+		positions: {bot: [], broker: []},
+	});
+	writeFileSync(path.join(status, 'GOOD.json'), good);
+	writeFileSync(path.join(status, 'HALF.json'), good.slice(0, good.length / 2));
+	writeFileSync(path.join(status, 'GARBAGE.json'), 'not json');
+	const ids = ['GOOD', 'MISSING', 'HALF', 'GARBAGE'];
+	if (process.platform !== 'win32') {
+		// No writer ever opens it: a blocking open() would pin a thread and keep the process from exiting.
+		execFileSync('mkfifo', [path.join(status, 'FIFO.json')]);
+		ids.push('FIFO');
+	}
+
+	const configFile = path.join(dir, 'fleetdeck.config.json');
+	writeFileSync(configFile, JSON.stringify({accounts: ids.map((id, index) => ({id, number: String(8000 + index), broker: {status: {file: `status/${id}.json`}}}))}));
+	const started = Date.now();
+	const result = await runCli(['--once', '--json', '--config', configFile], {cwd: dir, timeoutMs: 20_000});
+	assert.ok(Date.now() - started < 15_000, `--once took ${Date.now() - started} ms`);
+	assert.equal(result.code, 1, result.stderr);
+	const snapshot = JSON.parse(result.stdout) as FleetSnapshot;
+	const health = (id: string) => snapshot.accounts.find(entry => entry.id === id)?.health;
+	assert.deepEqual([health('GOOD')?.service.state, health('GOOD')?.connection.state, health('GOOD')?.broker.state], ['ok', 'ok', 'ok'], JSON.stringify(health('GOOD')));
+	const expected: Record<string, RegExp> = {MISSING: /does not exist/, HALF: /not valid JSON/, GARBAGE: /not valid JSON/, FIFO: /not a regular file/};
+	for (const id of ids.slice(1)) {
+		assert.equal(health(id)?.service.state, 'degraded', id);
+		assert.equal(health(id)?.connection.state, 'unknown', id);
+		assert.equal(health(id)?.broker.state, 'unknown', id);
+		assert.match(health(id)?.error ?? '', expected[id]!, id);
+		assert.match(health(id)?.connection.reason ?? '', expected[id]!, id);
+	}
 });
