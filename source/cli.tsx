@@ -122,6 +122,19 @@ async function main(argv: string[]): Promise<number> {
 	}
 }
 
+/**
+ * `fleetdeck history | head` closes the pipe before all is written: that is the reader being done,
+ * not an error worth a stack trace. The command goes on to its end instead: a `run` supervisor or a
+ * shutdown half done must never stop because nobody reads its output any more.
+ */
+for (const stream of [process.stdout, process.stderr]) {
+	stream.on('error', (error: NodeJS.ErrnoException) => {
+		if (error.code !== 'EPIPE') {
+			throw error;
+		}
+	});
+}
+
 process.exitCode = await main(process.argv.slice(2));
 // A pending action's promise or a poller's socket must not keep a finished command alive; the
 // grace lets piped output drain where writes are asynchronous.

@@ -52,7 +52,7 @@ const runElsewhere: Record<string, {file: string; contains: string[]}> = {
 };
 
 function runHere(command: string): string[] | undefined {
-	const match = /^fleetdeck (--once.*|locks.*|config (?:check|schema).*)$/.exec(command);
+	const match = /^fleetdeck (--once.*|locks.*|config (?:check|schema).*|history.*|report.*)$/.exec(command);
 	return match ? match[1]!.split(' ') : undefined;
 }
 
@@ -110,10 +110,25 @@ test('every command in the README is run by a test or by CI', async t => {
 			assert.equal(result.code, 0, `${command}: ${result.stderr}`);
 		}
 
+		if (args[0] === 'history' && args.includes('--json')) {
+			assert.ok(Array.isArray(JSON.parse(result.stdout)), `${command} prints a JSON array`);
+		}
+
+		if (args[0] === 'history' && args.some(arg => arg.includes('lock.cleared'))) {
+			// Run after the README's clear-stale: who removed the dead lock, and on what verdict.
+			assert.match(result.stdout, /WATCHDOG_FTMO/, command);
+			assert.match(result.stdout, /fleetdeck locks clear-stale removed WATCHDOG_FTMO\.lock \(stale-dead/, command);
+		}
+
+		if (args[0] === 'report') {
+			assert.match(result.stdout, /^Report since 7d\nCOMPONENT +ACCOUNT +RESTARTS +CRASH-LOOPS +STALE-CLEARED +DUPLICATES +DOWNTIME\nWATCHDOG_FTMO +FTMO +0 +0 +1 +0 /, command);
+		}
+
 		if (command === 'fleetdeck locks clear-stale') {
 			assert.equal(existsSync(path.join(dir, '.locks/WATCHDOG_FTMO.lock')), false, 'clear-stale removed the dead lock');
 		}
 	}
 
 	assert.ok(ran.includes('fleetdeck locks clear-all --force') && ran.includes('fleetdeck --once --format prometheus'), `ran here: ${ran.join('; ')}`);
+	assert.ok(ran.includes('fleetdeck report --since 7d') && ran.some(command => command.startsWith('fleetdeck history')), `ran here: ${ran.join('; ')}`);
 });

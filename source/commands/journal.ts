@@ -49,6 +49,12 @@ function since(text: string, now: number): number {
 
 const color = () => process.stdout.isTTY && !process.env['NO_COLOR'];
 
+/**
+ * A terminal gets lines that fit it; a pipe or a file (grep, a mail from cron) gets every message
+ * whole, or "why did it restart" would be cut off before the exit code.
+ */
+const historyWidth = () => (process.stdout.isTTY ? process.stdout.columns ?? 100 : Number.POSITIVE_INFINITY);
+
 export async function historyCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, historyHelp, {
 		...commonFlags,
@@ -74,7 +80,7 @@ export async function historyCommand(argv: string[]): Promise<number> {
 	const journal = journalFor(cli.flags);
 	try {
 		const events = journal.events({since: from, account: cli.flags.account, component: cli.flags.component, kinds});
-		process.stdout.write(`${cli.flags.json ? JSON.stringify(events, null, 2) : formatHistory(events, {color: color(), width: process.stdout.columns ?? 100})}\n`);
+		process.stdout.write(`${cli.flags.json ? JSON.stringify(events, null, 2) : formatHistory(events, {color: color(), width: historyWidth()})}\n`);
 		return 0;
 	} finally {
 		journal.close();

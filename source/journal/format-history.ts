@@ -1,11 +1,14 @@
 import {styleText} from 'node:util';
-import {columnWidth, fit} from '../report/columns.js';
+import {columnWidth, fit, printable} from '../report/columns.js';
 import type {EventLevel, JournalEvent} from './types.js';
 
 export interface HistoryFormatOptions {
 	/** Colour the level (the word is always there too); the caller passes false for NO_COLOR and pipes. */
 	color?: boolean;
-	/** Line width to fit, default 100. */
+	/**
+	 * Line width to fit, default 100. `Infinity` (output to a pipe or a file) keeps every message
+	 * whole: the columns are still aligned, only the message is not cut.
+	 */
 	width?: number;
 }
 
@@ -13,7 +16,8 @@ const levelStyles: Record<EventLevel, Parameters<typeof styleText>[0]> = {info: 
 
 /**
  * `fleetdeck history` as text: one line per event, oldest first, no line wider than `width`:
- * local time, level, kind, component (or account), pid, and as much of the message as fits.
+ * local time, level, kind, component (or account), pid, and as much of the message as fits
+ * (all of it when `width` is `Infinity`).
  */
 export function formatHistory(events: readonly JournalEvent[], options: HistoryFormatOptions = {}): string {
 	if (events.length === 0) {
@@ -36,7 +40,7 @@ export function formatHistory(events: readonly JournalEvent[], options: HistoryF
 			fit(event.kind, kindWidth),
 			fit(who[index]!, whoWidth),
 			fit(pids[index]!, pidWidth, 'right'),
-			fit(event.message, messageWidth).trimEnd(),
+			Number.isFinite(messageWidth) ? fit(event.message, messageWidth).trimEnd() : printable(event.message),
 		].join(' ');
 	}).join('\n');
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {defaultLevels} from './kinds.js';
-import {redactDetail} from './redact.js';
+import {redactDetail, redactText} from './redact.js';
 import {componentReportSql, componentsSql} from './report-query.js';
 import {packLevels, unpackLevels} from './sample-levels.js';
 import {migrate} from './schema.js';
@@ -200,7 +200,7 @@ class SqliteJournal implements Journal {
 			event.component ?? null,
 			Number.isSafeInteger(event.pid) ? event.pid! : null,
 			event.level ?? defaultLevels[event.kind],
-			event.message,
+			redactText(event.message),
 			Object.keys(detail).length === 0 ? null : JSON.stringify(detail),
 		).lastInsertRowid);
 	}

@@ -1,17 +1,33 @@
-import {redactArgv, redactCommandLine, redacted} from '../config/redact.js';
+import {redactArgv, redactCommandLine, redacted, redactUrl} from '../config/redact.js';
 import type {LockRecord, ParsedLock} from '../locks/types.js';
 
 /**
  * Nothing secret is journaled: the database is readable by whoever can read the disk and is kept
- * for 90 days. A detail key is secret when it looks like a password, secret, API key or
- * credential, or names a token (`token`, `accessToken`, `auth_token`). Two token-named keys are
- * identities, not secrets, and are kept: `fencingToken` (a lock's fencing number; a lock record's
- * own `token` must be journaled under this name, see `lockRecordDetail`) and `startToken` (a
- * process's start time, which tells a reused PID apart).
+ * for 90 days. A detail key is secret when it looks like a password, secret, key or credential,
+ * or names a token (`token`, `accessToken`, `auth_token`, `TOKEN_FILE`), the same words the
+ * config's redaction hides (DESIGN.md §3). Two token-named keys are identities, not secrets, and
+ * are kept: `fencingToken` (a lock's fencing number; a lock record's own `token` must be
+ * journaled under this name, see `lockRecordDetail`) and `startToken` (a process's start time,
+ * which tells a reused PID apart).
  */
-const secretKey = /pass(word)?|secret|api[-_]?key|credential|token$/i;
+const secretKey = /pass(word)?|secret|key|credential|token/i;
 const identityKeys = new Set(['fencingToken', 'startToken']);
 
+
+/** Keys whose value is a command: a lock's command line (a string), a component's argv (an array). */
+const commandKeys: ReadonlySet<string> = new Set(['command', 'argv', 'cmd']);
+
+/** Anything URL-shaped in free text: `http://user:pw@host/…`, `postgres://…?token=…`. */
+const urlInText = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>]+/gi;
+
+/**
+ * Free text (an event's message) with what looks secret hidden: values of secret-looking options
+ * of a command line quoted in it (`--password hunter2`, `--api-key=x`), and passwords and secret
+ * query parameters of URLs. Messages often quote a command line, so they are redacted too.
+ */
+export function redactText(text: string): string {
+	return redactCommandLine(text).replaceAll(urlInText, url => redactUrl(url));
+}
 
 /** Nesting deeper than this is cut off: details are facts for a human, not object dumps. */
 const maxDepth = 8;
@@ -22,7 +38,8 @@ export function isSecretDetailKey(key: string): boolean {
 
 /**
  * A JSON-safe deep copy of `detail` with secret values replaced by `[redacted]`, command lines
- * (`command`, `argv`) scrubbed of secret flags' values, and what JSON cannot hold made plain:
+ * (`command`, `argv`, `cmd`: a string or an argv array) scrubbed of secret flags' values, other
+ * strings as `redactText` leaves them, and what JSON cannot hold made plain:
  * errors become `{name, message}`, bigints strings, dates ISO strings, cycles `[circular]`.
  */
 export function redactDetail(detail: Record<string, unknown>): Record<string, unknown> {
@@ -37,7 +54,7 @@ function plain(value: unknown, ancestors: Set<object>, depth: number, key?: stri
 
 	switch (typeof value) {
 		case 'string': {
-			return key === 'command' ? redactCommandLine(value) : value;
+			return key !== undefined && commandKeys.has(key) ? redactCommandLine(value) : redactText(value);
 		}
 
 		case 'number': {
@@ -88,7 +105,7 @@ function plain(value: unknown, ancestors: Set<object>, depth: number, key?: stri
 	ancestors.add(value);
 	let copy: unknown;
 	if (Array.isArray(value)) {
-		const items = key === 'argv' && value.every(item => typeof item === 'string') ? redactArgv(value as string[]) : value;
+		const items = key !== undefined && commandKeys.has(key) && value.every(item => typeof item === 'string') ? redactArgv(value as string[]) : value;
 		copy = items.map(item => plain(item, ancestors, depth + 1) ?? null);
 	} else {
 		const entries: Array<[string, unknown]> = [];

@@ -55,7 +55,10 @@ export interface JournalEvent {
 	/** The process the event is about (the bot, not the supervisor, when both exist). */
 	pid: number | null;
 	level: EventLevel;
-	/** One short sentence for the operator. Never put secrets here: messages are not redacted. */
+	/**
+	 * One short sentence for the operator. Keep secrets out of it; as a backstop it is stored through
+	 * `redactText` (secret flags' values in a quoted command line, URL passwords are hidden).
+	 */
 	message: string;
 	/** Structured facts (exit code, verdict, removed lock record, …) with secret-looking keys redacted. */
 	detail: Record<string, unknown>;

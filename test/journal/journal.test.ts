@@ -44,9 +44,15 @@ test('secrets never reach the database file', t => {
 	const file = path.join(tempDir(t), 'journal.db');
 	const journal = openJournal(file);
 	journal.record({kind: 'config.loaded', message: 'config loaded', detail: {broker: {password: 'hunter2-SECRET', apiKey: 'AKIA-SECRET'}}});
+	// What the `run` supervisor journals: the bot's command line in the message and its argv under `command`.
+	journal.record({kind: 'supervisor.started', component: 'BRAIN_ATLAS', message: 'supervisor PID 1 started for BRAIN_ATLAS: python BRAIN_ATLAS.py --password argv-SECRET --api-key=flag-SECRET'});
+	journal.record({kind: 'process.started', component: 'BRAIN_ATLAS', message: 'BRAIN_ATLAS started as PID 2', detail: {command: ['python', 'BRAIN_ATLAS.py', '--password', 'argv-SECRET', '--api-key=flag-SECRET'], env: {MT5_KEY: 'env-SECRET'}}});
+	const [, started, bot] = journal.events();
+	assert.equal(started!.message, 'supervisor PID 1 started for BRAIN_ATLAS: python BRAIN_ATLAS.py --password [redacted] --api-key=[redacted]');
+	assert.deepEqual(bot!.detail, {command: ['python', 'BRAIN_ATLAS.py', '--password', '[redacted]', '--api-key=[redacted]'], env: {MT5_KEY: '[redacted]'}});
 	journal.close();
 	const bytes = readdirSync(path.dirname(file)).map(name => readFileSync(path.join(path.dirname(file), name)).toString('latin1')).join('');
-	assert.doesNotMatch(bytes, /hunter2-SECRET|AKIA-SECRET/);
+	assert.doesNotMatch(bytes, /hunter2-SECRET|AKIA-SECRET|argv-SECRET|flag-SECRET|env-SECRET/);
 });
 
 test('health samples: the last N of an account, oldest first, compact levels', t => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 import {
 	formatDuration, formatHistory, formatReport, isSecretDetailKey, JournalInputError, lockRecordDetail, parseKinds, parseSince,
-	redactDetail, toReportJson, type JournalEvent,
+	redactDetail, redactText, toReportJson, type JournalEvent,
 } from '../../source/journal/index.js';
 import {packLevels, unpackLevels} from '../../source/journal/sample-levels.js';
 import {redactArgv} from '../../source/config/redact.js';
@@ -71,6 +71,27 @@ test('details lose secrets but keep the fencing token and process identities', (
 	assert.equal(isSecretDetailKey('bypass'), true); // Erring on the safe side.
 });
 
+test('details lose secrets wherever they hide: argv arrays under command, key-named keys, URLs, quoted command lines', () => {
+	// The supervisor journals process.started with the bot's argv as an array under `command`.
+	const detail = redactDetail({
+		command: ['python', 'BRAIN_ATLAS.py', '--password', 'hunter2', '--api-token=tok-1'],
+		cmd: 'python BRAIN.py --secret s3',
+		env: {MT5_KEY: 'k1', PRIVATE_KEY_FILE: 'k2', API_TOKEN_VALUE: 'k3', PYTHONUNBUFFERED: '1'},
+		url: 'http://trader:pw-123@127.0.0.1:8801/status?token=tok-2&account=ATLAS',
+		reason: 'PID 4799 now runs python BRAIN_ATLAS.py --token tok-3',
+	});
+	assert.deepEqual(detail, {
+		command: ['python', 'BRAIN_ATLAS.py', '--password', '[redacted]', '--api-token=[redacted]'],
+		cmd: 'python BRAIN.py --secret [redacted]',
+		env: {MT5_KEY: '[redacted]', PRIVATE_KEY_FILE: '[redacted]', API_TOKEN_VALUE: '[redacted]', PYTHONUNBUFFERED: '1'},
+		url: 'http://trader:%5Bredacted%5D@127.0.0.1:8801/status?token=%5Bredacted%5D&account=ATLAS',
+		reason: 'PID 4799 now runs python BRAIN_ATLAS.py --token [redacted]',
+	});
+	assert.equal(redactText('supervisor PID 1 started for BRAIN_ATLAS: python BRAIN_ATLAS.py --password hunter2 --account ATLAS'), 'supervisor PID 1 started for BRAIN_ATLAS: python BRAIN_ATLAS.py --password [redacted] --account ATLAS');
+	assert.equal(redactText('GET http://u:pw@host/health failed (timeout)'), 'GET http://u:%5Bredacted%5D@host/health failed (timeout)');
+	assert.equal(redactText("BRAIN_ATLAS.lock taken by supervisor PID 5 (token 3); the bot's lock"), "BRAIN_ATLAS.lock taken by supervisor PID 5 (token 3); the bot's lock");
+});
+
 test('details become plain JSON whatever the caller passes', () => {
 	const cycle: Record<string, unknown> = {name: 'loop'};
 	cycle.self = cycle;
@@ -135,6 +156,15 @@ test('history text: one line per event, every column, never wider than 100', () 
 	}
 
 	assert.equal(formatHistory([]), 'No events in this window.');
+});
+
+test('history text for a pipe or a file (width Infinity) keeps every message whole', () => {
+	const message = 'BRAIN_ATLAS PID 16052 ended: exit code 1 after 3 s; restarting in 4 s (failure 3 of 5 within 300 s before giving up)';
+	const lines = formatHistory([event({kind: 'process.exited', message}), event({id: 2, message: 'x\ny'})], {width: Number.POSITIVE_INFINITY}).split('\n');
+	assert.deepEqual(lines, [
+		`2026-11-22 18:00:00 WARN process.exited BRAIN_ATLAS 19248 ${message}`,
+		String.raw`2026-11-22 18:00:00 WARN lock.cleared   BRAIN_ATLAS 19248 x\ny`,
+	]);
 });
 
 test('history text colours the level only when asked, and keeps the word', () => {
