@@ -36,7 +36,7 @@ export async function assessOnce(source: StatusSource, account: AccountConfig, l
 	const intervalMs = (account.broker?.pollSeconds ?? 2) * 1000;
 	const sourceTimeoutMs = source.kind === 'http' ? source.timeoutSeconds * 1000 : 5000;
 	const fetch = options.fetch ?? fetchSnapshot;
-	const tracker = new DriftTracker(limits);
+	const tracker = new DriftTracker(limits, account);
 	let result: PollResult | null = null;
 	let drift = tracker.observe(null, Date.now());
 	let judged = 0;

@@ -1,5 +1,6 @@
-import type {HealthLimits} from '../config/types.js';
+import type {AccountConfig, HealthLimits} from '../config/types.js';
 import {diffPositions, driftPause, driftSeverity, type DriftClass, type DriftSeverity, type RawDifference} from './drift.js';
+import {crossWiring} from './health.js';
 import {positionId, type StatusSnapshot} from './snapshot.js';
 
 /** A difference as the deck shows it: `suspected` until seen on enough consecutive polls, then `confirmed`. */
@@ -54,7 +55,14 @@ export class DriftTracker {
 	private lastBotIds = new Set<number>();
 	private paused: string | null = null;
 
-	constructor(private readonly limits: Pick<HealthLimits, 'driftPersistPolls' | 'positionStaleSeconds'>) {
+	/**
+	 * `account`, when given, pauses judging on a snapshot proven to be another account's: its
+	 * positions would all read as drift of this one (cross-wired terminals).
+	 */
+	constructor(
+		private readonly limits: Pick<HealthLimits, 'driftPersistPolls' | 'positionStaleSeconds'>,
+		private readonly account: Pick<AccountConfig, 'number' | 'server'> | null = null,
+	) {
 		this.persistPolls = Math.max(1, limits.driftPersistPolls);
 	}
 
@@ -72,7 +80,7 @@ export class DriftTracker {
 
 		this.lastAsOf = snapshot.asOf;
 		this.lastSyncAt = snapshot.connection?.lastSyncAt ?? this.lastSyncAt;
-		this.paused = driftPause(snapshot);
+		this.paused = driftPause(snapshot) ?? (this.account ? crossWiring(this.account, snapshot) : null);
 		if (this.paused !== null) {
 			for (const [key, item] of this.pending) {
 				if (item.status === 'suspected') {

@@ -148,7 +148,9 @@ function missingData(view: View): HealthLevel | null {
 	return null;
 }
 
-function identityChecks(account: AccountConfig, snapshot: StatusSnapshot): HealthLevel[] {
+type AccountIdentity = Pick<AccountConfig, 'number' | 'server'>;
+
+function identityChecks(account: AccountIdentity, snapshot: StatusSnapshot): HealthLevel[] {
 	if (snapshot.account.trim() !== account.number.trim()) {
 		return [{state: 'down', reason: `snapshot is for account ${snapshot.account}, expected ${account.number}`}];
 	}
@@ -163,6 +165,11 @@ function identityChecks(account: AccountConfig, snapshot: StatusSnapshot): Healt
 	}
 
 	return server === account.server ? [] : [{state: 'down', reason: `snapshot is for server ${server}, expected ${account.server}`}];
+}
+
+/** Why the snapshot is proven to be another account's or another server's (cross-wired terminals); null when it is not. */
+export function crossWiring(account: AccountIdentity, snapshot: StatusSnapshot): string | null {
+	return identityChecks(account, snapshot).find(check => check.state === 'down')?.reason ?? null;
 }
 
 function connectionLevel(view: View): HealthLevel {
@@ -228,7 +235,7 @@ function brokerLevel(view: View): HealthLevel {
 	}
 
 	const snapshot = view.snapshot!;
-	if (identityChecks(view.account, snapshot).some(check => check.state === 'down')) {
+	if (crossWiring(view.account, snapshot) !== null) {
 		return {state: 'unknown', reason: 'the status is for another account or server (see connection)'};
 	}
 

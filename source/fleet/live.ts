@@ -39,7 +39,7 @@ function journalDrift(journal: Journal, accountId: string, observation: DriftObs
  * journal fed with what changed between snapshots.
  */
 export function startLiveFleet(config: FleetConfig, journal: Journal): LiveFleet {
-	const trackers = new Map(config.accounts.flatMap(account => (account.broker ? [[account.id, new DriftTracker(account.broker.limits)] as const] : [])));
+	const trackers = new Map(config.accounts.flatMap(account => (account.broker ? [[account.id, new DriftTracker(account.broker.limits, account)] as const] : [])));
 	const drift = new Map<string, DriftItem[]>();
 	const sampledAt = new Map<string, number>();
 	const pollers = startAccountPollers(config.accounts, {

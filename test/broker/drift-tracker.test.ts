@@ -147,3 +147,24 @@ test('missing-sl is the loudest drift', () => {
 	assert.deepEqual(summary(observation.raised), ['missing-sl:confirmed']);
 	assert.equal(driftLevel(observation.items), 'crit');
 });
+
+test('a snapshot for another account (cross-wired terminals) is not judged: its positions are not this account\'s drift', () => {
+	const atlas = {number: '212000584', server: null};
+	const tracker = new DriftTracker(limits, atlas);
+	const otherAccount = (s: Wire) => {
+		s.account = '365060';
+		s.positions!.bot = [];
+		s.positions!.broker = [position(6012, {symbol: 'XAUUSD'})];
+	};
+
+	for (const at of [t0, t0 + 2000, t0 + 4000]) {
+		const observation = tracker.observe(snapshotAt(at, otherAccount), at);
+		assert.deepEqual(observation.items, []);
+		assert.match(observation.paused ?? '', /snapshot is for account 365060, expected 212000584/);
+	}
+
+	// The same tracker judges again once the terminal is this account's.
+	tracker.observe(snapshotAt(t0 + 6000, closedBySl), t0 + 6000);
+	const confirmed = tracker.observe(snapshotAt(t0 + 8000, closedBySl), t0 + 8000);
+	assert.deepEqual(summary(confirmed.items), ['closed-externally:confirmed']);
+});
