@@ -27,7 +27,7 @@ export async function launchCommand(argv: string[]): Promise<number> {
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
 	let scope;
 	try {
-		scope = scopeFor(config, cli.input);
+		scope = await scopeFor(config, cli.input);
 	} catch (error) {
 		throw error instanceof ActionUsageError ? new UsageError(error.message) : error;
 	}

@@ -15,8 +15,10 @@ const help = `
 
 	Supervise one component: take its lock NAME (exit 75, naming the holder, if it is live),
 	start CMD (an argv, no shell) in its own process group, restart it on failure with
-	exponential backoff, give up after a crash loop (and keep the lock until stopped), and on
-	SIGTERM/SIGINT/SIGHUP stop it gracefully, release the lock and exit with its status.
+	exponential backoff, give up after a crash loop (and keep the lock until stopped). SIGINT and
+	SIGHUP are forwarded to the bot as they come, SIGTERM as the component's stopSignal; after
+	stopTimeoutSeconds its process group is killed. Then the lock is released and run exits
+	with the bot's status (128 + N when signal N ended it).
 	Settings come from the config's component NAME when there is one; flags override them.
 	The bot gets FLEETDECK_LOCK_NAME, FLEETDECK_LOCK_TOKEN and FLEETDECK_ACCOUNT.
 

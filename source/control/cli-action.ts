@@ -4,7 +4,8 @@ import type {FleetConfig} from '../config/types.js';
 import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {createController} from './controller.js';
 import {formatPlan, formatResult} from './format.js';
-import {resolveScope, UnknownAccountError} from './plan.js';
+import {gatherSnapshot} from '../fleet/gather.js';
+import {isConfigured, resolveScope, UnknownAccountError} from './plan.js';
 import type {ActionKind, Controller, Scope} from './types.js';
 
 /** The CLI script supervisors are started with: this build's `cli.js`. */
@@ -42,10 +43,14 @@ export const processIo: ActionIo = {
 	},
 };
 
-/** Accounts from the command line, checked against the config (unknown → a usage error). */
-export function scopeFor(config: FleetConfig, accounts: readonly string[]): Scope {
+/**
+ * Accounts from the command line, checked against the config (unknown → a usage error). With no
+ * configured fleet, the accounts the locks name (as the snapshot groups them) are the known ones.
+ */
+export async function scopeFor(config: FleetConfig, accounts: readonly string[]): Promise<Scope> {
+	const inferred = accounts.length > 0 && !isConfigured(config) ? (await gatherSnapshot(config)).accounts.map(account => account.id) : [];
 	try {
-		return resolveScope(config, accounts);
+		return resolveScope(config, accounts, inferred);
 	} catch (error) {
 		if (error instanceof UnknownAccountError) {
 			throw new ActionUsageError(error.message);
@@ -72,7 +77,7 @@ export async function withController<T>(config: FleetConfig, options: {stopTimeo
  * when every target is confirmed gone.
  */
 export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop-duplicates'>, config: FleetConfig, request: {accounts: string[]; yes: boolean; timeoutSeconds?: number}, io: ActionIo = processIo): Promise<number> {
-	const scope = scopeFor(config, request.accounts);
+	const scope = await scopeFor(config, request.accounts);
 	return withController(config, {stopTimeoutSeconds: request.timeoutSeconds}, async controller => {
 		const plan = await controller.plan(kind, scope);
 		io.out(formatPlan(plan));

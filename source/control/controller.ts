@@ -62,7 +62,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 				const result = await launchComponent(component, {config, cliPath: options.cliPath, journal, context, waitMs: options.launchWaitMs}, message => {
 					report('waiting', message);
 				});
-				return {status: result.ok ? 'done' : 'failed', message: result.message};
+				return {status: result.ok ? (result.already ? 'skipped' : 'done') : 'failed', message: result.message};
 			}
 
 			case 'clear': {

@@ -17,7 +17,8 @@ function launchResult(step: PlanStep | undefined, status: string): string {
 		return step.refused ? 'refused' : step.label.endsWith('already running') ? 'already running' : 'skipped';
 	}
 
-	return status === 'done' ? 'started' : status;
+	// A launch step is skipped only when a concurrent launch started the component first.
+	return status === 'done' ? 'started' : status === 'skipped' && step?.kind === 'launch' ? 'already running' : status;
 }
 
 /** The launch table: started / already running / refused / failed, with the reason. */

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
 import type {Journal} from '../journal/types.js';
 import {inspect, type JudgeContext} from '../locks/index.js';
+import {lockHeldExitCode} from './supervisor.js';
 
 export interface LaunchDeps {
 	config: FleetConfig;
@@ -21,6 +22,8 @@ export interface LaunchReport {
 	message: string;
 	/** The supervisor's PID, when one was spawned. */
 	pid: number | null;
+	/** Nothing was started because the component turned out to be running already (a concurrent launch). */
+	already?: boolean;
 }
 
 /** The supervisor's argv: `fleetdeck run NAME --account ID --config FILE --locks-dir DIR -- CMD…`. */
@@ -126,6 +129,17 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 		}
 
 		const ended = supervisorExit.value;
+		if (ended?.code === lockHeldExitCode) {
+			// Another launch (or a hand-started run) took the lock between our plan and our
+			// supervisor's acquire: the component is running, once, under someone else's supervisor.
+			const now = await inspect(config.locksDir, name, deps.context).catch(() => null);
+			if (now?.verdict === 'live' && now.record) {
+				const message = `already running (started meanwhile by someone else: lock held by PID ${now.record.pid}); this launch started nothing`;
+				journal.record({kind: 'launch.skipped', message: `${name}: ${message}`, account: component.account, component: name, pid: now.record.pid});
+				return {ok: true, already: true, message, pid: null};
+			}
+		}
+
 		if (ended !== null) {
 			return fail(`the supervisor for ${name} exited (${ended.signal ?? `exit code ${ended.code ?? '?'}`}) before its bot was running`, pid);
 		}

@@ -14,17 +14,26 @@ export const supervisorGraceSeconds = 2;
 
 export const noBrokerContact = 'open trades are not touched; fleetdeck never contacts the broker';
 
-/** Validate account ids (or broker numbers) against the config: `all` when none are named. */
-export function resolveScope(config: FleetConfig, accounts: readonly string[]): Scope {
+/** Whether the config names any component; without, the fleet is inferred from the locks (DESIGN.md §3). */
+export function isConfigured(config: FleetConfig): boolean {
+	return config.accounts.length > 0 || config.services.length > 0;
+}
+
+/**
+ * Validate account ids (or broker numbers) against the config: `all` when none are named. Without
+ * a configured fleet, `inferred` holds the accounts the locks name (the snapshot's accounts).
+ */
+export function resolveScope(config: FleetConfig, accounts: readonly string[], inferred: readonly string[] = []): Scope {
 	if (accounts.length === 0) {
 		return 'all';
 	}
 
+	const candidates = isConfigured(config) ? config.accounts : inferred.map(id => ({id, number: id}));
 	const ids = accounts.map(wanted => {
-		const found = config.accounts.find(account => account.id === wanted || account.number === wanted);
+		const found = candidates.find(account => account.id === wanted || account.number === wanted);
 		if (!found) {
-			const known = config.accounts.map(account => account.id).join(', ');
-			throw new UnknownAccountError(`unknown account "${wanted}"; ${known === '' ? 'the config has no accounts' : `known accounts: ${known}`}`);
+			const known = candidates.map(account => account.id).join(', ');
+			throw new UnknownAccountError(`unknown account "${wanted}"; ${known === '' ? (isConfigured(config) ? 'the config has no accounts' : 'no config, and no lock names an account') : `known accounts: ${known}`}`);
 		}
 
 		return found.id;
@@ -71,7 +80,9 @@ function instancesOf(view: ComponentView): InstanceView[] {
 
 function stopTarget(view: ComponentView, component: ComponentConfig | undefined, instance: InstanceView, why: StopTarget['why'], timeoutSeconds: number | undefined): StopTarget {
 	// A `fleetdeck run` supervisor is stopped with SIGTERM (it forwards the bot's own stop signal).
-	const supervised = instance.holdsLock && view.lock?.pid === instance.pid && view.lock.child !== null;
+	// Its record has a child while the bot runs, and its supervisor state (restarts) always: a
+	// supervisor in backoff or crash-loop has no child, and must not get the bot's stop signal.
+	const supervised = instance.holdsLock && view.lock?.pid === instance.pid && (view.lock.child !== null || view.restarts !== null);
 	const baseTimeout = component?.stopTimeoutSeconds ?? 30;
 	return {
 		component: view.name,
@@ -174,6 +185,15 @@ export function planShutdown(snapshot: FleetSnapshot, config: FleetConfig, scope
 	return plan('shutdown', scope, steps);
 }
 
+/**
+ * Which of two instances started first, by start token, when their whole-second uptimes tie: a
+ * start token (Linux: clock ticks since boot; elsewhere: creation time in ms) grows with start time.
+ */
+function startOrder(a: InstanceView, b: InstanceView): number {
+	const [first, second] = [Number(a.top.startToken), Number(b.top.startToken)];
+	return a.top.startToken !== null && b.top.startToken !== null && Number.isFinite(first) && Number.isFinite(second) ? first - second : 0;
+}
+
 /** For each component with more than one instance: keep the lock holder's (else the oldest), stop the rest. */
 export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig, scope: Scope, options: {timeoutSeconds?: number} = {}): Plan {
 	const steps: PlanStep[] = [];
@@ -183,7 +203,7 @@ export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig,
 			continue;
 		}
 
-		const oldest = [...instances].sort((a, b) => (b.top.uptimeSeconds ?? -1) - (a.top.uptimeSeconds ?? -1) || a.pid - b.pid)[0]!;
+		const oldest = [...instances].sort((a, b) => (b.top.uptimeSeconds ?? -1) - (a.top.uptimeSeconds ?? -1) || startOrder(a, b) || a.pid - b.pid)[0]!;
 		const keep = instances.find(instance => instance.holdsLock) ?? oldest;
 		steps.push(skip(`keep:${view.name}:${keep.pid}`, `keep ${view.name} PID ${keep.pid}`, keep.holdsLock ? 'it holds the lock' : 'no copy holds a live lock; it is the oldest'));
 		const component = findComponent(config, view.name);

@@ -45,10 +45,17 @@ export function describeHolder(name: string, holder: LockInspection): string {
 	const who = record
 		? `PID ${record.pid} on ${record.hostname ?? 'this host'}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
 		: `an unreadable lock at ${holder.path}`;
-	const account = record?.account;
+	const account = record?.account ?? null;
+	// The process to signal by hand: the holder, or for an orphaned supervisor's lock its child.
+	const pid = holder.orphaned && record?.child ? record.child.pid : record?.pid;
+	const how = holder.verdict === 'remote' || holder.verdict === 'remote-expired'
+		? `stop it on ${record?.hostname ?? 'its host'}`
+		: account === null
+			? `kill ${pid ?? '<PID>'} (SIGTERM; "fleetdeck shutdown" with no account stops the whole fleet)`
+			: `fleetdeck shutdown ${account}`;
 	return [
 		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${holder.reason}).`,
-		`Nothing was started. To stop it: fleetdeck shutdown ${account ?? '(its account)'}; to inspect locks: fleetdeck locks`,
+		`Nothing was started. To stop it: ${how}; to inspect locks: fleetdeck locks`,
 	].join('\n');
 }
 
@@ -56,6 +63,21 @@ function sleep(ms: number): Promise<void> {
 	return new Promise(resolve => {
 		setTimeout(resolve, ms);
 	});
+}
+
+/**
+ * `work`, or `fallback` after `ms`, whichever comes first; the timer is cleared either way, so a
+ * long backoff or stop timeout never keeps a finished supervisor alive.
+ */
+async function within<T, F>(work: Promise<T>, ms: number, fallback: F): Promise<T | F> {
+	let timer: NodeJS.Timeout | undefined;
+	try {
+		return await Promise.race([work, new Promise<F>(resolve => {
+			timer = setTimeout(resolve, ms, fallback);
+		})]);
+	} finally {
+		clearTimeout(timer);
+	}
 }
 
 /**
@@ -171,7 +193,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 			const outcome = await Promise.race([exited, stopped.then(() => 'stop' as const)]);
 			let exit: ChildExit;
 			if (outcome === 'stop') {
-				exit = await stopChild(options, control, child, exited, event, setState);
+				exit = await stopChild(options, forwardedSignal(stopRequested ?? 'SIGTERM', options.stopSignal), control, child, exited, event, setState);
 			} else {
 				exit = {...outcome, startedAt, exitedAt: Date.now()};
 			}
@@ -206,7 +228,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 
 			await setState({state: 'backoff', nextStartAt: new Date(Date.now() + decision.delayMs).toISOString()});
 			log(`fleetdeck run ${name}: ${decision.reason}`);
-			await Promise.race([sleep(decision.delayMs), stopped]);
+			await within(stopped, decision.delayMs, undefined);
 			if (stopRequested !== null) {
 				break;
 			}
@@ -267,6 +289,15 @@ function waitForExit(child: ChildProcess): Promise<RawExit> {
 	});
 }
 
+/**
+ * The signal the bot gets when its supervisor is told to stop. SIGTERM is the request to stop
+ * (what `shutdown` and `kill` send): the bot gets its own configured stop signal. SIGINT (Ctrl-C
+ * at a terminal) and SIGHUP (the terminal gone) are passed on as they came, as a shell would.
+ */
+export function forwardedSignal(received: NodeJS.Signals, stopSignal: NodeJS.Signals): NodeJS.Signals {
+	return received === 'SIGTERM' ? stopSignal : received;
+}
+
 type EventFn = (kind: 'stop.requested' | 'stop.escalated' | 'stop.confirmed', message: string, extra?: {level?: 'info' | 'warn' | 'crit'; pid?: number | null; detail?: Record<string, unknown>}) => void;
 
 /**
@@ -274,7 +305,7 @@ type EventFn = (kind: 'stop.requested' | 'stop.escalated' | 'stop.confirmed', me
  * `stopTimeoutSeconds` SIGKILL to that group. The child is unreaped until 'exit' fires, so its
  * PID (and group id) cannot have been reused while we signal it.
  */
-async function stopChild(options: SupervisorOptions, control: ProcessControl, child: ChildProcess, exited: Promise<RawExit>, event: EventFn, setState: (next: Partial<SupervisorState>) => Promise<void>): Promise<ChildExit & RawExit> {
+async function stopChild(options: SupervisorOptions, signal: NodeJS.Signals, control: ProcessControl, child: ChildProcess, exited: Promise<RawExit>, event: EventFn, setState: (next: Partial<SupervisorState>) => Promise<void>): Promise<ChildExit & RawExit> {
 	const startedAt = Date.now();
 	const pid = child.pid;
 	await setState({state: 'stopping'});
@@ -285,15 +316,15 @@ async function stopChild(options: SupervisorOptions, control: ProcessControl, ch
 
 	const timeoutMs = options.stopTimeoutSeconds * 1000;
 	if (child.exitCode === null && child.signalCode === null) {
-		if (control.signalGroup(pid, options.stopSignal).result === 'gone') {
+		if (control.signalGroup(pid, signal).result === 'gone') {
 			// No group (yet): the child itself, still unreaped, is certainly ours.
-			child.kill(options.stopSignal);
+			child.kill(signal);
 		}
 
-		event('stop.requested', `sent ${options.stopSignal} to ${options.name} PID ${pid} (process group); waiting up to ${options.stopTimeoutSeconds} s`, {pid, detail: {signal: options.stopSignal}});
+		event('stop.requested', `sent ${signal} to ${options.name} PID ${pid} (process group); waiting up to ${options.stopTimeoutSeconds} s`, {pid, detail: {signal}});
 	}
 
-	let raw = await Promise.race([exited, sleep(timeoutMs).then(() => null)]);
+	let raw = await within(exited, timeoutMs, null);
 	if (raw === null) {
 		event('stop.escalated', `${options.name} PID ${pid} still running after ${options.stopTimeoutSeconds} s: SIGKILL to its process group`, {pid});
 		if (control.signalGroup(pid, 'SIGKILL').result === 'gone' && child.exitCode === null && child.signalCode === null) {

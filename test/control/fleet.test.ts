@@ -3,13 +3,18 @@ import {spawn} from 'node:child_process';
 import {writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
+import {loadConfig} from '../../source/config/index.js';
+import {createController} from '../../source/control/controller.js';
+import {formatLaunchTable} from '../../source/control/format.js';
+import {planLaunch} from '../../source/control/plan.js';
+import {gatherSnapshot} from '../../source/fleet/gather.js';
 import {openJournal} from '../../source/journal/index.js';
 import {posixControl} from '../../source/control/platform/posix.js';
 import {stopInstance} from '../../source/control/stop.js';
 import {buildRecord, serializeRecord} from '../../source/locks/record.js';
 import {hostFacts} from '../../source/procs/identity.js';
 import {readProcessTable} from '../../source/procs/index.js';
-import {cli, component, isAlive, pidsWith, pollUntil, spawnBot, startRun, startTokenOf, tempFleet, type TempFleet} from './fleet-fixture.js';
+import {cli, cliPath, component, isAlive, pidsWith, pollUntil, spawnBot, startRun, startTokenOf, tempFleet, type TempFleet} from './fleet-fixture.js';
 
 function smallFleet(t: Parameters<typeof tempFleet>[0], brainFlags: string[] = []): TempFleet {
 	return tempFleet(t, bot => ({
@@ -132,4 +137,27 @@ test('stop-duplicates keeps the lock holder and stops the other copy', async t =
 	assert.equal(isAlive(supervisor.pid), true);
 	assert.equal(isAlive(lock?.child?.pid ?? 0), true);
 	assert.equal(fleet.lock('BRAIN_T1')?.pid, supervisor.pid);
+});
+
+test('a launch that loses the race for the lock to another supervisor reports "already running", not a failure', async t => {
+	const fleet = smallFleet(t);
+	// The plan saw no lock; meanwhile another launch's supervisor took it.
+	const config = loadConfig({config: fleet.configFile, cwd: fleet.dir});
+	const plan = planLaunch(await gatherSnapshot(config), {accounts: ['T1']});
+	assert.ok(plan.steps.some(step => step.kind === 'launch' && step.target.component === 'BRAIN_T1'));
+	const other = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1'), ['--account', 'T1']);
+	await pollUntil('the other supervisor', () => (fleet.lock('BRAIN_T1')?.supervisor?.state === 'running' ? true : undefined));
+
+	const journal = openJournal(path.join(fleet.dir, '.fleetdeck/journal.db'));
+	t.after(() => {
+		journal.close();
+	});
+	const result = await createController(config, {journal, cliPath}).execute(plan);
+	const brain = result.steps.find(step => step.id === 'launch:BRAIN_T1');
+	assert.equal(brain?.status, 'skipped', brain?.message);
+	assert.match(brain?.message ?? '', new RegExp(`already running .*PID ${other.pid}`));
+	assert.equal(result.ok, true, JSON.stringify(result.steps));
+	assert.match(formatLaunchTable(plan, result), /BRAIN_T1\s+already running/);
+	assert.equal(fleet.lock('BRAIN_T1')?.pid, other.pid, 'the lock stays with its holder');
+	assert.equal(fleet.starts('BRAIN_T1').length, 1, 'no second brain');
 });

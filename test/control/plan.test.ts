@@ -81,3 +81,34 @@ test('launch: services, watchdogs, brains; live ones skipped; duplicates and unl
 	const refused = unlocked.steps.find(step => step.id === 'launch:BRAIN_ATLAS');
 	assert.equal(refused?.kind === 'skip' && refused.refused, true);
 });
+
+test('a supervisor in backoff or crash-loop (no child) is stopped with SIGTERM and its grace, not with the bot\'s stop signal', () => {
+	const sigint = atlasConfig();
+	sigint.accounts = sigint.accounts.map(account => ({...account, components: account.components.map(entry => (entry.name === 'BRAIN_ATLAS' ? {...entry, stopSignal: 'SIGINT' as const} : entry))}));
+	const processes = [proc(200, 'node cli.js run BRAIN_ATLAS -- python BRAIN_ATLAS.py')];
+	const locks = [lock('BRAIN_ATLAS', 'live', {pid: 200, startToken: '2000', account: 'ATLAS', child: null, supervisor: {state: 'crash-loop', restarts: 4, nextStartAt: null, lastExit: {code: 1, signal: null, at: new Date(now).toISOString()}}})];
+	const plan = planShutdown(buildSnapshot({config: sigint, locks, locksError: null, processes, now, host: 'host-1', selfPid: 1}), sigint, {accounts: ['ATLAS']});
+	const [target] = plan.steps.flatMap(step => (step.kind === 'stop' ? [step.target] : []));
+	assert.equal(target?.pid, 200);
+	assert.equal(target?.stopSignal, 'SIGTERM', 'the supervisor, not the bot, gets the signal it handles');
+	assert.equal(target?.stopTimeoutSeconds, 32, 'its stop timeout plus the supervisor grace');
+
+	const bare = planShutdown(buildSnapshot({config: sigint, locks: [lock('BRAIN_ATLAS', 'live', {pid: 300, startToken: '3000', account: 'ATLAS'})], locksError: null, processes: [proc(300, 'python BRAIN_ATLAS.py')], now, host: 'host-1', selfPid: 1}), sigint, {accounts: ['ATLAS']});
+	const [unsupervised] = bare.steps.flatMap(step => (step.kind === 'stop' ? [step.target] : []));
+	assert.equal(unsupervised?.stopSignal, 'SIGINT', 'a bot holding its own lock gets its stop signal');
+});
+
+test('stop-duplicates without a lock keeps the copy that started first, even within the same second', () => {
+	// Same whole-second uptime; the later copy got the lower PID (PIDs wrap). Start tokens decide.
+	const older = {...proc(900, 'python BRAIN_ATLAS.py', 1, now - 10_400), startToken: '5000'};
+	const newer = {...proc(800, 'python BRAIN_ATLAS.py', 1, now - 10_300), startToken: '5010'};
+	const plan = planStopDuplicates(snapshot([newer, older], []), config, 'all');
+	assert.deepEqual(plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : step.label)), ['keep BRAIN_ATLAS PID 900', 'stop 800']);
+});
+
+test('without a configured fleet, the accounts the locks name are the known ones', () => {
+	const bare = atlasConfig({accounts: [], services: []});
+	assert.deepEqual(resolveScope(bare, ['ACC'], ['ACC', 'OTHER']), {accounts: ['ACC']});
+	assert.throws(() => resolveScope(bare, ['NOPE'], ['ACC']), /unknown account "NOPE"; known accounts: ACC/);
+	assert.throws(() => resolveScope(config, ['ACC'], ['ACC']), UnknownAccountError, 'a configured fleet knows only its own accounts');
+});

@@ -3,6 +3,7 @@ import {once} from 'node:events';
 import {existsSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
+import {describeHolder} from '../../source/control/supervisor.js';
 import {inspect} from '../../source/locks/index.js';
 import {cli, component, isAlive, pollUntil, startRun, tempFleet} from './fleet-fixture.js';
 
@@ -110,4 +111,42 @@ test('SIGKILL of the supervisor leaves its orphan holding a live lock; once the 
 	const exited = once(second, 'exit');
 	second.kill('SIGTERM');
 	await exited;
+});
+
+test('a supervisor told to stop during a long backoff exits at once with the bot\'s last status', async t => {
+	const backoff = {initialSeconds: 30, maxSeconds: 60};
+	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1', '--exit-code', '3'), {backoff})]}]}));
+	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--crash-after', '0.1', '--exit-code', '3'));
+	await pollUntil('the backoff', () => (fleet.lock('BRAIN_T1')?.supervisor?.state === 'backoff' ? true : undefined));
+	const exited = once(supervisor, 'exit');
+	const before = Date.now();
+	supervisor.kill('SIGTERM');
+	const [code] = await exited;
+	// The 30 s backoff timer must not hold the process until the CLI's 1 s forced exit.
+	assert.ok(Date.now() - before < 900, `exited after ${Date.now() - before} ms`);
+	assert.equal(code, 3);
+	assert.equal(fleet.lock('BRAIN_T1'), null, 'lock released');
+});
+
+test('the bot gets its stop signal when the supervisor gets SIGTERM, and SIGINT or SIGHUP as they came', async t => {
+	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1'), {stopSignal: 'SIGHUP'})]}]}));
+	for (const [sent, status] of [['SIGTERM', 129], ['SIGINT', 130], ['SIGHUP', 129]] as const) {
+		const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1'));
+		await pollUntil('a running supervisor', () => (fleet.lock('BRAIN_T1')?.supervisor?.state === 'running' ? true : undefined));
+		const exited = once(supervisor, 'exit');
+		supervisor.kill(sent);
+		const [code] = await exited;
+		assert.equal(code, status, `after ${sent} the bot died of signal ${status - 128}`);
+		assert.equal(fleet.lock('BRAIN_T1'), null, 'lock released');
+	}
+});
+
+test('the refusal names how to stop a holder without an account, without telling to shut the whole fleet down', () => {
+	const holder = {name: 'svc', path: '/l/svc.lock', verdict: 'live' as const, reason: 'PID 42 is running', raw: null, mtimeMs: 0, orphaned: true,
+		record: {format: 'v1' as const, name: 'svc', pid: 42, account: null, hostname: 'h', bootId: null, startToken: '1', createdAt: 0, heartbeatAt: null, token: 1, command: null, child: {pid: 43, startToken: '2'}, supervisor: null}};
+	const text = describeHolder('svc', holder);
+	assert.match(text, /PID 42/);
+	assert.match(text, /kill 43\b/, 'the orphaned child is the process to stop');
+	assert.doesNotMatch(text, /\(its account\)/);
+	assert.match(describeHolder('BRAIN', {...holder, orphaned: false, record: {...holder.record, account: 'T1'}}), /fleetdeck shutdown T1/);
 });
