@@ -3,7 +3,7 @@ import {judgeContext} from '../fleet/gather.js';
 import {lockView} from '../fleet/component.js';
 import type {LockView} from '../fleet/types.js';
 import {lockClearedEvent, openJournal, warnOnStderr} from '../journal/index.js';
-import {clearAll, clearStale, list} from '../locks/index.js';
+import {clearAll, clearStale, list, LocksDirError} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {fit, printable} from '../report/columns.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
@@ -37,9 +37,9 @@ function age(view: LockView): string {
 	return seconds < 7200 ? `${Math.round(seconds / 60)}m` : seconds < 172_800 ? `${Math.round(seconds / 3600)}h` : `${Math.round(seconds / 86_400)}d`;
 }
 
-export function formatLocks(views: LockView[], locksDir: string): string {
+export function formatLocks(views: LockView[], locksDir: string, missing = false): string {
 	if (views.length === 0) {
-		return `no locks in ${printable(locksDir)}`;
+		return `no locks in ${printable(locksDir)}${missing ? ' (it does not exist)' : ''}`;
 	}
 
 	const lines = [`${fit('NAME', 22)} ${fit('VERDICT', 16)} ${fit('PID', 8)} ${fit('ACCOUNT', 12)} AGE`];
@@ -49,6 +49,22 @@ export function formatLocks(views: LockView[], locksDir: string): string {
 	}
 
 	return lines.join('\n');
+}
+
+/**
+ * A locks directory that does not exist yet holds no locks (as `--once` sees it): listing or
+ * clearing it finds nothing rather than failing. Any other trouble with it is still an error.
+ */
+async function orNothing<T>(work: () => Promise<T>, nothing: T): Promise<{value: T; missing: boolean}> {
+	try {
+		return {value: await work(), missing: false};
+	} catch (error) {
+		if (error instanceof LocksDirError && error.code === 'ENOENT') {
+			return {value: nothing, missing: true};
+		}
+
+		throw error;
+	}
 }
 
 /** Journal what was removed; a journal that cannot be opened says so and costs nothing else. */
@@ -79,13 +95,14 @@ export async function locksCommand(argv: string[]): Promise<number> {
 
 	switch (action) {
 		case 'list': {
-			const views = (await list(config.locksDir, context)).map(lock => lockView(lock, now));
-			print(views, formatLocks(views, config.locksDir));
+			const {value: locks, missing} = await orNothing(async () => list(config.locksDir, context), []);
+			const views = locks.map(lock => lockView(lock, now));
+			print(views, formatLocks(views, config.locksDir, missing));
 			return 0;
 		}
 
 		case 'clear-stale': {
-			const {removed, kept} = await clearStale(config.locksDir, context);
+			const {removed, kept} = (await orNothing(async () => clearStale(config.locksDir, context), {removed: [], kept: []})).value;
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
@@ -98,16 +115,17 @@ export async function locksCommand(argv: string[]): Promise<number> {
 
 		case 'clear-all': {
 			if (!cli.flags.force) {
-				const views = (await list(config.locksDir, context)).map(lock => lockView(lock, now));
+				// Exactly what --force would remove: regular lockfiles, never a directory, symlink or FIFO.
+				const views = (await orNothing(async () => clearAll(config.locksDir, {dryRun: true, context}), [])).value.map(lock => lockView(lock, now));
 				const names = views.map(view => printable(`  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`));
 				throw new UsageError([
 					`clear-all removes every lock, including live ones, which lets a second copy start. Nothing was removed.`,
-					views.length > 0 ? `It would remove:\n${names.join('\n')}` : `There are no locks in ${config.locksDir}.`,
+					views.length > 0 ? `It would remove:\n${names.join('\n')}` : `There is no lockfile to remove in ${printable(config.locksDir)}.`,
 					'Run "fleetdeck locks clear-stale" to remove only stale locks, or add --force.',
 				].join('\n'));
 			}
 
-			const removed = await clearAll(config.locksDir);
+			const removed = (await orNothing(async () => clearAll(config.locksDir, {context}), [])).value;
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [

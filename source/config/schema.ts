@@ -33,7 +33,10 @@ const argvExpected = `an ${argvExample}`;
 
 const name = z
 	.string()
-	.regex(namePattern, {error: 'a name of 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit'});
+	.regex(namePattern, {error: 'a name of 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit'})
+	// A component's name is its lock NAME, which must not contain ".." (docs/lock-protocol.md §1).
+	// (Checked only once the pattern holds, so one bad name is one error.)
+	.refine((value) => !namePattern.test(value) || !value.includes('..'), {error: 'a name without ".." (it names a lock file)'});
 
 const positiveSeconds = z.number().positive();
 

@@ -6,8 +6,12 @@ import {worst, type Level} from './levels.js';
 import {redactCommandLine} from '../config/redact.js';
 import type {ComponentState, ComponentView, LockView, Problem, ProcessView} from './types.js';
 
-/** What the snapshot needs to know about one component, whether configured or inferred from a lock. */
-export type ComponentSpec = Pick<ComponentConfig, 'name' | 'role' | 'account' | 'enabled' | 'match'>;
+/**
+ * What the snapshot needs to know about one component, whether configured or inferred from a lock.
+ * `inferred`: known only from a lockfile (no config), so nothing says it must be running: a stale
+ * lock it left alone is a warning, not a component down.
+ */
+export type ComponentSpec = Pick<ComponentConfig, 'name' | 'role' | 'account' | 'enabled' | 'match'> & {inferred?: boolean};
 
 export interface ComponentFacts {
 	spec: ComponentSpec;
@@ -127,15 +131,18 @@ function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instan
 	if (verdict === 'unknown' || verdict === 'live') {
 		// A live verdict whose holder is not in the process table: the table and the probe disagree
 		// (a race, or a process we may not see). Doubt means held.
-		problems.push({level: 'unknown', code: 'lock-unknown', message: `${name}: lock held by PID ${lock?.record?.pid ?? '?'}, which cannot be verified: ${lock?.reason ?? ''}`});
+		const held = lock?.record ? `lock held by PID ${lock.record.pid}, which cannot be verified` : 'its lock cannot be verified';
+		problems.push({level: 'unknown', code: 'lock-unknown', message: `${name}: ${held}: ${lock?.reason ?? ''}`});
 		return {state: 'unknown', level: 'unknown', problems};
 	}
 
-	if (spec.enabled) {
+	// Only a configured, enabled component must run; one inferred from its lock may have been stopped on purpose.
+	const required = spec.enabled && spec.inferred !== true;
+	if (required) {
 		problems.push({level: 'crit', code: 'not-running', message: `${name} is not running`});
 	}
 
-	const level = spec.enabled ? 'crit' : lockIsStale ? 'warn' : 'ok';
+	const level = required ? 'crit' : lockIsStale ? 'warn' : 'ok';
 	return {state: lockIsStale ? 'stale-lock' : 'stopped', level, problems};
 }
 

@@ -27,5 +27,5 @@ export function inferredRole(name: string): Role {
 }
 
 export function inferredSpec(name: string, account: string | null): ComponentSpec {
-	return {name, role: account === null ? 'service' : inferredRole(name), account, enabled: true, match: inferredMatch(name)};
+	return {name, role: account === null ? 'service' : inferredRole(name), account, enabled: true, match: inferredMatch(name), inferred: true};
 }

@@ -67,14 +67,18 @@ export async function clearStaleLock(dir: string, name: string, context?: JudgeC
 
 /**
  * The `--force` path: remove every regular `*.lock`, live or not, and return what each was judged
- * before removal. Non-regular entries (directories, symlinks, FIFOs) are never touched.
+ * before removal. Non-regular entries (directories, symlinks, FIFOs) are never touched. With
+ * `dryRun`, nothing is removed: the result is what would be (so a refusal can name exactly that).
  */
-export async function clearAll(dir: string): Promise<LockInspection[]> {
+export async function clearAll(dir: string, options: {dryRun?: boolean; context?: JudgeContext} = {}): Promise<LockInspection[]> {
 	const removed: LockInspection[] = [];
-	for (const inspection of await list(dir)) {
+	for (const inspection of await list(dir, options.context)) {
 		try {
 			if ((await fs.lstat(inspection.path)).isFile()) {
-				await fs.unlink(inspection.path);
+				if (options.dryRun !== true) {
+					await fs.unlink(inspection.path);
+				}
+
 				removed.push(inspection);
 			}
 		} catch (error) {

@@ -1,3 +1,4 @@
+import {redactCommandLine} from '../config/redact.js';
 import type {ParseError} from './parse.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
 import type {ParsedLock, VerdictCode} from './types.js';
@@ -56,8 +57,10 @@ function formatAge(ms: number): string {
 	return seconds < 172_800 ? `${Math.round(seconds / 3_600)} h` : `${Math.round(seconds / 86_400)} days`;
 }
 
+/** A holder's command line as a reason quotes it: secret-looking options' values hidden (`--password x`), cut to 80 characters. */
 function quote(command: string): string {
-	return JSON.stringify(command.length > 80 ? `${command.slice(0, 80)}…` : command);
+	const shown = redactCommandLine(command);
+	return JSON.stringify(shown.length > 80 ? `${shown.slice(0, 80)}…` : shown);
 }
 
 /**

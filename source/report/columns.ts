@@ -26,16 +26,36 @@ export function columnWidth(values: readonly string[], min: number, max: number)
 	return Math.min(max, Math.max(min, ...values.map(value => [...printable(value)].length)));
 }
 
-/** `text` made printable and wrapped on words to `width`, continuation lines indented. */
+/**
+ * `text` made printable and wrapped on words to `width`, continuation lines indented. A word too
+ * long for any line (a long path, a 128-character lock name) is cut across lines, so every line
+ * stays within `width`.
+ */
 export function wrap(text: string, width: number, indent: string): string {
 	const lines: string[] = [];
 	let line = '';
-	for (const word of printable(text).split(' ').filter(Boolean)) {
-		if (line && [...line].length + 1 + [...word].length > width) {
+	const room = Math.max(1, width - [...indent].length);
+	for (const whole of printable(text).split(' ').filter(Boolean)) {
+		let word = [...whole];
+		if (line && [...line].length + 1 + word.length > width) {
 			lines.push(line);
-			line = indent + word;
+			line = indent;
+		}
+
+		const start = line === '' || line === indent ? '' : ' ';
+		const free = Math.max(1, width - [...line].length - start.length);
+		if (word.length > free) {
+			// A word that fits no line: fill this one, then whole continuation lines.
+			lines.push(line + start + word.slice(0, free).join(''));
+			word = word.slice(free);
+			while (word.length > room) {
+				lines.push(indent + word.slice(0, room).join(''));
+				word = word.slice(room);
+			}
+
+			line = indent + word.join('');
 		} else {
-			line = line ? `${line} ${word}` : word;
+			line = line + start + word.join('');
 		}
 	}
 

@@ -34,7 +34,11 @@ export function formatText(snapshot: FleetSnapshot): string {
 		.filter(level => counts.has(level))
 		.map(level => `${counts.get(level)} ${levelLabel[level].toLowerCase()}`)
 		.join(', ');
-	const lines = [`fleetdeck ${printable(snapshot.host)} ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`];
+	// The host name is cut (not the level) when a long one would push the header past 80 columns.
+	const status = ` ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`;
+	const host = printable(snapshot.host);
+	const hostRoom = Math.max(8, 80 - 'fleetdeck '.length - [...status].length);
+	const lines = [`fleetdeck ${[...host].length > hostRoom ? fit(host, hostRoom) : host}${status}`];
 	lines.push(row(['LEVEL', 'ACCOUNT', 'COMPONENT', 'STATE', 'PID', 'LOCK']));
 	for (const service of snapshot.services) {
 		lines.push(componentRow('(service)', service));
@@ -47,7 +51,7 @@ export function formatText(snapshot: FleetSnapshot): string {
 	}
 
 	if (snapshot.services.length === 0 && snapshot.accounts.length === 0) {
-		lines.push(`(no components configured and no locks in ${printable(snapshot.locksDir)})`);
+		lines.push(wrap(`(no components configured and no locks in ${snapshot.locksDir})`, 80, ' '));
 	}
 
 	if (snapshot.problems.length > 0) {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
-import {existsSync, readdirSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, symlinkSync} from 'node:fs';
 import path from 'node:path';
 import test from 'node:test';
 import {openJournal} from '../../source/journal/index.js';
@@ -67,4 +67,32 @@ test('locks rejects an unknown action with exit 64', async t => {
 	const result = await runCli(['locks', 'clear-everything'], {cwd: dir});
 	assert.equal(result.code, 64);
 	assert.match(result.stderr, /unknown locks action "clear-everything"/);
+});
+
+test('locks clear-all names only what --force would remove: never a directory or symlink named X.lock', async t => {
+	const {dir, locks} = fleetDir(t);
+	mkdirSync(path.join(locks, 'ADIR.lock'));
+	symlinkSync(path.join(dir, 'elsewhere'), path.join(locks, 'ALINK.lock'));
+	const refused = await runCli(['locks', 'clear-all'], {cwd: dir});
+	assert.equal(refused.code, 64);
+	assert.match(refused.stderr, /BRAIN_DEAD \(stale-dead, PID \d+\)/);
+	assert.doesNotMatch(refused.stderr, /ADIR|ALINK/);
+	const forced = await runCli(['locks', 'clear-all', '--force'], {cwd: dir});
+	assert.equal(forced.code, 0, forced.stderr);
+	assert.match(forced.stdout, /3 locks removed/);
+	assert.deepEqual(readdirSync(locks).filter(file => file.endsWith('.lock')).sort(), ['ADIR.lock', 'ALINK.lock']);
+});
+
+test('locks on a locks directory that does not exist yet: no locks, exit 0, as --once sees it', async t => {
+	const dir = tempDir(t);
+	const list = await runCli(['locks'], {cwd: dir});
+	assert.equal(list.code, 0, list.stderr);
+	assert.match(list.stdout, /^no locks in .+\.locks \(it does not exist\)$/m);
+	const json = await runCli(['locks', '--json', '--locks-dir', 'missing'], {cwd: dir});
+	assert.equal(json.code, 0, json.stderr);
+	assert.deepEqual(JSON.parse(json.stdout), []);
+	const clear = await runCli(['locks', 'clear-stale'], {cwd: dir});
+	assert.equal(clear.code, 0, clear.stderr);
+	assert.match(clear.stdout, /0 stale locks removed, 0 kept/);
+	assert.equal(existsSync(path.join(dir, '.locks')), false, 'nothing is created');
 });

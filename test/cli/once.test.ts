@@ -122,6 +122,17 @@ test('without a config, --once groups the locks it finds by account', async t =>
 	assert.equal(snapshot.accounts[0]?.components[0]?.state, 'running');
 });
 
+test('without a config, a stale lock alone exits 1 (WARN), not CRIT', async t => {
+	const dir = tempDir(t);
+	writeLock(path.join(dir, '.locks'), 'BRAIN_GONE', deadPid(), {account: '555'});
+	const result = await runCli(['--once', '--json'], {cwd: dir});
+	assert.equal(result.code, 1, result.stdout + result.stderr);
+	const snapshot = JSON.parse(result.stdout) as FleetSnapshot;
+	assert.equal(snapshot.level, 'warn');
+	assert.equal(snapshot.accounts[0]?.components[0]?.state, 'stale-lock');
+	assert.deepEqual(snapshot.problems.map(problem => problem.code), ['stale-lock']);
+});
+
 test('bad usage and bad config exit 64 with a message, never a stack trace', async t => {
 	const dir = tempDir(t);
 	const unknownFlag = await runCli(['--once', '--frobnicate'], {cwd: dir});

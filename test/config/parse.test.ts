@@ -240,6 +240,17 @@ test('names must follow the lock NAME rule, across services and accounts', () =>
 	assert.doesNotThrow(() => parse({services: [{name: 'quantum_server.v2-b', command: ['x'], match: 'x'}]}));
 });
 
+test('a name with ".." inside is refused: a lock NAME must not contain it', () => {
+	for (const [config, where] of [
+		[{services: [{name: 'a..b', command: ['x'], match: 'x'}]}, 'services[0].name'],
+		[{accounts: [{id: 'A', number: '1', components: [{...brain, name: 'BRAIN..ATLAS'}]}]}, 'accounts[0].components[0].name'],
+	] as const) {
+		const error = parseError(config);
+		assert.equal(error.path, where);
+		assert.match(error.expected, /without "\.\."/);
+	}
+});
+
 test('every issue is reported, one line each, in document order', () => {
 	const error = parseError({
 		pollSeconds: -1,

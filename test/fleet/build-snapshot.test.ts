@@ -146,6 +146,15 @@ test('without a config, locks are grouped by their account', () => {
 	assert.equal(result.level, 'crit');
 });
 
+test('without a config, a stale lock alone is a warning: nothing says its component must run', () => {
+	const config = {...atlasConfig(), file: null, services: [], accounts: []};
+	const result = snapshot([], [lock('BRAIN_ATLAS', 'stale-dead', {pid: 200, account: '212000584'}), lock('quantum_server', 'stale-reused', {pid: 100})], config);
+	assert.equal(result.level, 'warn');
+	assert.deepEqual(result.accounts[0]?.components.map(view => [view.name, view.state, view.level]), [['BRAIN_ATLAS', 'stale-lock', 'warn']]);
+	assert.deepEqual(result.services.map(view => [view.name, view.state, view.level]), [['quantum_server', 'stale-lock', 'warn']]);
+	assert.deepEqual(result.problems.map(problem => `${problem.level}:${problem.code}:${problem.component}`), ['warn:stale-lock:quantum_server', 'warn:stale-lock:BRAIN_ATLAS']);
+});
+
 test('a stale lock of no configured component is a warning', () => {
 	const result = healthy([proc(200, 'python BRAIN_ATLAS.py')], lock('BRAIN_ATLAS', 'live', {pid: 200}));
 	assert.equal(result.level, 'ok');

@@ -87,6 +87,7 @@ const malformedV1: Array<[string, Record<string, unknown>, RegExp]> = [
 	['token missing', {token: undefined}, /field "token"/],
 	['token negative', {token: -3}, /field "token"/],
 	['token fractional', {token: 1.5}, /field "token"/],
+	['token as text is a credential: its type is named, its value never', {token: 'ghp_s3cr3tValue'}, /^field "token" must be a non-negative integer, got a string$/],
 	['startToken a number', {startToken: 8812345}, /field "startToken" must be a string or null/],
 	['account a number', {account: 212000584}, /field "account"/],
 	['child a string', {child: '19249'}, /field "child"/],

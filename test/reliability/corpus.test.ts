@@ -131,7 +131,8 @@ test('a corpus of malformed lockfiles and hostile names: the expected verdict th
 
 	keepYoung(locksDir);
 	const once = await runFleetdeck(['--once', '--json'], {cwd: root});
-	assert.equal(once.code, 2, once.stderr);
+	// No config: stale locks alone are WARN, nothing says their components must run.
+	assert.equal(once.code, 1, once.stderr);
 	const snapshot = JSON.parse(once.stdout) as FleetSnapshot;
 	assert.deepEqual(verdicts(snapshot.locks), expected);
 	assert.deepEqual(lockfiles(), before, 'listing and --once deleted nothing');
@@ -185,7 +186,7 @@ test('10,000 lockfiles in one directory: every one judged by list, locks --json 
 	assert.deepEqual(tally(JSON.parse(locks.stdout) as LockView[]), expected);
 
 	const once = await runFleetdeck(['--once', '--json'], {cwd: root, timeoutMs: 90_000});
-	assert.equal(once.code, 2, once.stderr);
+	assert.equal(once.code, 1, once.stderr);
 	const snapshot = JSON.parse(once.stdout) as FleetSnapshot;
 	assert.deepEqual(tally(snapshot.locks), expected);
 	assert.equal(readdirSync(locksDir).length, count);

@@ -27,3 +27,16 @@ test('wrap keeps every line within the width and indents continuations', () => {
 
 	assert.match(text, /\n {6}\S/);
 });
+
+test('wrap cuts a word longer than a line, so no line is wider than the width', () => {
+	const name = `BRAIN_${'X'.repeat(122)}`;
+	const text = wrap(`WARN ${name}: stale lock (stale-dead): PID 7 is gone; /very/long/${'d'.repeat(90)}/.locks`, 80, '      ');
+	const lines = text.split('\n');
+	for (const line of lines) {
+		assert.ok([...line].length <= 80, `${[...line].length}: ${line}`);
+	}
+
+	assert.ok(lines.length >= 4, text);
+	assert.equal(lines.join('').replaceAll(' ', ''), `WARN${name}:stalelock(stale-dead):PID7isgone;/very/long/${'d'.repeat(90)}/.locks`, 'nothing is lost');
+	assert.match(lines[1] ?? '', /^ {6}\S/);
+});
