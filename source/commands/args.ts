@@ -43,16 +43,30 @@ function keepingArgv<T>(parse: () => T): T {
 	}
 }
 
+/** How a flag is typed on the command line: `locksDir` is `--locks-dir`, `y` is `-y`. */
+function spelled(name: string): string {
+	return name.length === 1 ? `-${name}` : `--${name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`;
+}
+
 /**
- * meow with two changes: an unknown flag is a usage error (exit 64), where meow itself would exit
- * 2, which a monitoring system reads as CRITICAL; and the process keeps its argv (see keepingArgv).
+ * meow with three changes: an unknown flag is a usage error (exit 64), where meow itself would
+ * exit 2, which a monitoring system reads as CRITICAL; so is a flag missing its value; and the
+ * process keeps its argv (see keepingArgv).
  */
 export function parseArgs<Flags extends AnyFlags>(argv: string[], help: string, flags: Flags): Result<Flags> {
 	const cli = keepingArgv(() => meow(help, {importMeta: import.meta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined}));
 	const known = knownFlagNames(flags);
 	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name) && !known.has(name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
 	if (unknown.length > 0) {
-		throw new UsageError(`unknown flag ${unknown.map(name => (name.length === 1 ? `-${name}` : `--${name.replace(/[A-Z]/g, c => `-${c.toLowerCase()}`)}`)).join(', ')}; see --help`);
+		throw new UsageError(`unknown flag ${unknown.map(name => spelled(name)).join(', ')}; see --help`);
+	}
+
+	// `--locks-dir` at the end of the line parses as "": that must not quietly mean the current directory.
+	for (const [name, flag] of Object.entries(flags)) {
+		const value: unknown = (cli.flags as Record<string, unknown>)[name];
+		if (flag.type === 'string' && (value === '' || (Array.isArray(value) && value.includes('')))) {
+			throw new UsageError(`${spelled(name)} expects a value; see --help`);
+		}
 	}
 
 	return cli;

@@ -138,6 +138,9 @@ test('bad usage and bad config exit 64 with a message, never a stack trace', asy
 	const unknownFlag = await runCli(['--once', '--frobnicate'], {cwd: dir});
 	assert.equal(unknownFlag.code, 64);
 	assert.match(unknownFlag.stderr, /unknown flag --frobnicate/);
+	const noValue = await runCli(['--once', '--locks-dir'], {cwd: dir});
+	assert.equal(noValue.code, 64, 'a --locks-dir with no value does not quietly watch the current directory');
+	assert.match(noValue.stderr, /--locks-dir expects a value/);
 	const file = path.join(dir, 'bad.json');
 	writeFileSync(file, JSON.stringify({accounts: [{id: 'A', number: '1', components: [{name: 'B', role: 'brain', command: ['x'], match: '('}]}]}));
 	const badConfig = await runCli(['--once', '--config', file], {cwd: dir});
