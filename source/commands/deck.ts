@@ -2,7 +2,7 @@ import {cliPath} from '../control/cli-action.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
 import {startLiveFleet} from '../fleet/live.js';
-import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
+import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
 
 /** How often old journal rows are pruned while the deck runs (a few hundred rows a statement). */
@@ -14,15 +14,13 @@ const pruneEveryMs = 3_600_000;
  */
 export async function runDeck(config: FleetConfig, options: {noColor: boolean}): Promise<number> {
 	// Said once before the deck takes the screen; later write failures must not scribble over it.
-	const journal = openJournal(config.journal);
+	const journal = openJournal(config.journal, {retentionDays: config.journalRetention});
 	if (journal.warning) {
 		warnOnStderr(journal.warning);
 	}
 
 	journal.record(configLoadedEvent(config, 'the deck'));
-	journal.prune();
-	const pruner = setInterval(() => journal.prune(), pruneEveryMs);
-	pruner.unref();
+	const stopPruning = schedulePruning(journal, {everyMs: pruneEveryMs, firstAfterMs: 0});
 	const live = startLiveFleet(config, journal);
 	try {
 		await runTui({sources: live, controller: createController(config, {journal, cliPath}), noColor: options.noColor});
@@ -31,7 +29,7 @@ export async function runDeck(config: FleetConfig, options: {noColor: boolean}):
 		process.stderr.write(`fleetdeck: the deck stopped: ${error instanceof Error ? error.message : String(error)}\n`);
 		return 70;
 	} finally {
-		clearInterval(pruner);
+		stopPruning();
 		await live.dispose();
 		journal.close();
 	}

@@ -5,7 +5,7 @@ import type {RestartPolicy} from '../config/types.js';
 import {defaultBackoff, findComponent} from '../control/components.js';
 import {runSupervisor} from '../control/supervisor.js';
 import {judgeContext} from '../fleet/gather.js';
-import {openJournal, warnOnStderr} from '../journal/index.js';
+import {openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {validateLockName} from '../locks/index.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
@@ -28,6 +28,9 @@ const help = `
 	  --config FILE      config file (default ./fleetdeck.config.json when present)
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
 `;
+
+/** A supervisor runs for weeks: it prunes the journal once a day. */
+const pruneEveryMs = 86_400_000;
 
 const policies: readonly RestartPolicy[] = ['on-failure', 'always', 'never'];
 
@@ -67,7 +70,9 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const component = findComponent(config, name);
 	// The first run on a fresh checkout creates the locks directory rather than failing.
 	mkdirSync(config.locksDir, {recursive: true});
-	const journal = openJournal(config.journal, {onWarning: warnOnStderr});
+	const journal = openJournal(config.journal, {retentionDays: config.journalRetention, onWarning: warnOnStderr});
+	// Not at once, and not all together: a fleet's supervisors start together at boot, and the bot comes first.
+	const stopPruning = schedulePruning(journal, {everyMs: pruneEveryMs, firstAfterMs: 60_000 + Math.random() * 3_600_000});
 	try {
 		return await runSupervisor({
 			name,
@@ -87,6 +92,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 			},
 		});
 	} finally {
+		stopPruning();
 		journal.close();
 	}
 }

@@ -57,6 +57,7 @@ export function resolveConfig(input: ValidatedConfig, file: string): FleetConfig
 		locksDir: path.resolve(baseDir, input.locksDir),
 		logsDir: path.resolve(baseDir, input.logsDir),
 		journal: path.resolve(baseDir, input.journal),
+		journalRetention: {events: input.journalRetention.eventsDays, samples: input.journalRetention.samplesDays},
 		pollSeconds: input.pollSeconds,
 		remoteLockExpirySeconds: input.remoteLockExpirySeconds,
 		services: input.services.map(
@@ -66,13 +67,19 @@ export function resolveConfig(input: ValidatedConfig, file: string): FleetConfig
 	};
 }
 
-/** Running without a config file: watch `<cwd>/.locks` (or `locksDir`), no components known. */
+/**
+ * Running without a config file: watch `<cwd>/.locks` (or `locksDir`), no components known. The
+ * journal lives beside the locks directory, so every command pointed at the same locks shares one
+ * history wherever it is run from.
+ */
 export function defaultConfig(cwd: string, locksDir?: string): FleetConfig {
+	const locks = path.resolve(cwd, locksDir ?? defaults.locksDir);
 	return {
 		file: null,
-		locksDir: path.resolve(cwd, locksDir ?? defaults.locksDir),
+		locksDir: locks,
 		logsDir: path.resolve(cwd, defaults.logsDir),
-		journal: path.resolve(cwd, defaults.journal),
+		journal: path.resolve(path.dirname(locks), defaults.journal),
+		journalRetention: {events: defaults.journalRetention.eventsDays, samples: defaults.journalRetention.samplesDays},
 		pollSeconds: defaults.pollSeconds,
 		remoteLockExpirySeconds: null,
 		services: [],

@@ -26,6 +26,7 @@ export const defaults = {
 	journal: '.fleetdeck/journal.db',
 	pollSeconds: 2,
 	httpTimeoutSeconds: 5,
+	journalRetention: {eventsDays: 90, samplesDays: 7},
 } as const;
 
 const argvExample = 'array of strings (argv), e.g. ["python", "bot.py"]';
@@ -187,6 +188,12 @@ export const configSchema = z.strictObject({
 	locksDir: z.string().min(1).default(defaults.locksDir).meta({description: 'Lock directory, relative to the config file.'}),
 	logsDir: z.string().min(1).default(defaults.logsDir).meta({description: 'Where `launch` writes <NAME>.log, relative to the config file.'}),
 	journal: z.string().min(1).default(defaults.journal).meta({description: 'SQLite event journal, relative to the config file.'}),
+	journalRetention: z
+		.strictObject({
+			eventsDays: z.number().positive().default(defaults.journalRetention.eventsDays).meta({description: 'Days the journal keeps events.'}),
+			samplesDays: z.number().positive().default(defaults.journalRetention.samplesDays).meta({description: 'Days the journal keeps health samples (sparklines).'}),
+		})
+		.default({...defaults.journalRetention}),
 	pollSeconds: positiveSeconds.default(defaults.pollSeconds),
 	remoteLockExpirySeconds: positiveSeconds
 		.nullable()

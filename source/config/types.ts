@@ -65,6 +65,8 @@ export interface FleetConfig {
 	locksDir: string;
 	logsDir: string;
 	journal: string;
+	/** Days the journal keeps events and health samples; older rows are pruned. */
+	journalRetention: {events: number; samples: number};
 	pollSeconds: number;
 	/** Another host's lock is `remote-expired` when its heartbeat is older than this; null = never. */
 	remoteLockExpirySeconds: number | null;

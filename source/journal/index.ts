@@ -1,4 +1,5 @@
 export {openJournal, warnOnStderr, defaultRetentionDays} from './open-journal.js';
+export {schedulePruning} from './pruning.js';
 export {parseSince} from './since.js';
 export {parseKinds, defaultLevels} from './kinds.js';
 export {formatHistory, type HistoryFormatOptions} from './format-history.js';

@@ -38,6 +38,7 @@ test('without a config file fleetdeck watches ./.locks and knows no components',
 		locksDir: path.join(cwd, '.locks'),
 		logsDir: path.join(cwd, 'logs'),
 		journal: path.join(cwd, '.fleetdeck', 'journal.db'),
+		journalRetention: {events: 90, samples: 7},
 		pollSeconds: 2,
 		remoteLockExpirySeconds: null,
 		services: [],
@@ -49,6 +50,18 @@ test('--locks-dir works without a config file too', (t) => {
 	const cwd = tempDir(t);
 	assert.equal(loadConfig({cwd, locksDir: 'elsewhere'}).locksDir, path.join(cwd, 'elsewhere'));
 	assert.equal(loadConfig({cwd, locksDir: '/var/lock/fleet'}).locksDir, '/var/lock/fleet');
+	// The journal goes beside the locks, so every command pointed at them shares one history.
+	assert.equal(loadConfig({cwd, locksDir: '/var/lock/fleet'}).journal, '/var/lock/.fleetdeck/journal.db');
+	assert.equal(loadConfig({cwd, locksDir: 'run/locks'}).journal, path.join(cwd, 'run', '.fleetdeck', 'journal.db'));
+});
+
+test('journalRetention sets how long the journal keeps events and samples; both default', (t) => {
+	const cwd = tempDir(t);
+	const file = path.join(cwd, 'fleet.json');
+	writeFileSync(file, JSON.stringify({journalRetention: {eventsDays: 30}}));
+	assert.deepEqual(loadConfig({cwd, config: file}).journalRetention, {events: 30, samples: 7});
+	writeFileSync(file, JSON.stringify({journalRetention: {eventsDays: 0}}));
+	assert.throws(() => loadConfig({cwd, config: file}), (error: unknown) => error instanceof ConfigError && /journalRetention\.eventsDays/.test(error.message));
 });
 
 test('fleetdeck.config.json in the working directory is used when present', (t) => {

@@ -31,6 +31,7 @@ test('an empty object gets every top-level default, paths next to the config fil
 		locksDir: '/srv/fleet/.locks',
 		logsDir: '/srv/fleet/logs',
 		journal: '/srv/fleet/.fleetdeck/journal.db',
+		journalRetention: {events: 90, samples: 7},
 		pollSeconds: 2,
 		remoteLockExpirySeconds: null,
 		services: [],

@@ -56,6 +56,7 @@ export function atlasConfig(overrides: Partial<FleetConfig> = {}): FleetConfig {
 		locksDir: '/fleet/.locks',
 		logsDir: '/fleet/logs',
 		journal: '/fleet/.fleetdeck/journal.db',
+		journalRetention: {events: 90, samples: 7},
 		pollSeconds: 2,
 		remoteLockExpirySeconds: null,
 		services: [service],

@@ -4,7 +4,8 @@ import {chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync} from 'no
 import path from 'node:path';
 import test from 'node:test';
 import Database from 'better-sqlite3';
-import {openJournal, parseSince, schemaVersion, type NewEvent} from '../../source/journal/index.js';
+import {openJournal, parseSince, schedulePruning, schemaVersion, type NewEvent} from '../../source/journal/index.js';
+import {pollUntil} from '../helpers/children.js';
 import {day, manualClock, minute, t0, tempDir} from './temp-journal.js';
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -274,4 +275,25 @@ test('a journal in a read-only directory degrades to a no-op with one warning', 
 	} finally {
 		chmodSync(directory, 0o755); // So the temp directory can be removed.
 	}
+});
+
+test('schedulePruning prunes by the configured retention after its first delay, then on its interval, until stopped', async t => {
+	const clock = manualClock(t0);
+	const journal = openJournal(path.join(tempDir(t), 'journal.db'), {now: clock.now, retentionDays: {events: 30, samples: 7}});
+	t.after(() => journal.close());
+	journal.recordMany([{kind: 'health.changed', message: 'month old', at: iso(t0 - 31 * day)}, {kind: 'health.changed', message: 'recent', at: iso(t0 - 29 * day)}]);
+	const stop = schedulePruning(journal, {everyMs: 20, firstAfterMs: 10});
+	t.after(stop);
+	const messages = () => journal.events({since: 0}).map(event => event.message);
+	await pollUntil('the first prune', () => (messages().length === 1 ? true : undefined), 5000, 5);
+	assert.deepEqual(messages(), ['recent']);
+
+	clock.set(t0 + 2 * day);
+	await pollUntil('a later prune', () => (messages().length === 0 ? true : undefined), 5000, 5);
+	stop();
+	journal.record({kind: 'health.changed', message: 'old, after the stop', at: iso(clock.now() - 60 * day)});
+	await new Promise(resolve => {
+		setTimeout(resolve, 100);
+	});
+	assert.deepEqual(messages(), ['old, after the stop'], 'nothing prunes once stopped');
 });
