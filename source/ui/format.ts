@@ -41,11 +41,12 @@ export function percent(value: number | null): string {
 	return value === null ? '-' : `${value.toFixed(1)}%`;
 }
 
-/** Local wall-clock time, HH:MM:SS. */
-export function clockTime(epochMs: number): string {
+/** Local wall-clock time, HH:MM:SS (HH:MM without seconds). */
+export function clockTime(epochMs: number, {seconds = true}: {seconds?: boolean} = {}): string {
 	const date = new Date(epochMs);
 	const two = (n: number) => String(n).padStart(2, '0');
-	return `${two(date.getHours())}:${two(date.getMinutes())}:${two(date.getSeconds())}`;
+	const minutes = `${two(date.getHours())}:${two(date.getMinutes())}`;
+	return seconds ? `${minutes}:${two(date.getSeconds())}` : minutes;
 }
 
 /** Spread values over the theme's bar characters, scaled to their own maximum. */

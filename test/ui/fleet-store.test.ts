@@ -192,3 +192,23 @@ test('dispose clears every timer and the watcher, and nothing is emitted afterwa
 	assert.equal(notified, 0);
 	assert.equal(world.builds.length, 1);
 });
+
+test('an idle deck emits once a minute at most: the clock shows minutes, unchanged polls emit nothing', async t => {
+	const time = new FakeTime();
+	const sources: DeckSources = {
+		snapshot: async () => incidentFleet(),
+		watchLocks: () => () => {},
+		recentEvents: () => [],
+		latency: () => [],
+		pollSeconds: 2,
+	};
+	const store = createFleetStore({sources, clock: time, timers: time});
+	t.after(() => store.dispose());
+	await time.advance(10);
+	let notified = 0;
+	store.subscribe(() => notified++);
+	await time.advance(120_000);
+	assert.ok(notified <= 2, `${notified} emits in two idle minutes (60 polls, 120 clock ticks)`);
+	assert.equal(store.getState().now % 60_000, 0, 'the clock is held to the minute');
+	assert.equal(store.getState().stale, false);
+});

@@ -26,7 +26,7 @@ export function headerHeight(stale: boolean, error: string | null): number {
 }
 
 export function headerLines({snapshot, now, stale, error, pollSeconds, width, theme}: HeaderProps): Line[] {
-	const line: Line = [{text: 'fleetdeck ', bold: true, tone: 'accent'}, {text: `${snapshot?.host ?? ''} ${clockTime(now)}  `}];
+	const line: Line = [{text: 'fleetdeck ', bold: true, tone: 'accent'}, {text: `${snapshot?.host ?? ''} ${clockTime(now, {seconds: false})}  `}];
 	if (snapshot === null) {
 		line.push({text: `reading the fleet${theme.symbols.ellipsis}`, tone: 'muted'});
 	} else {
