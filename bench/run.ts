@@ -4,6 +4,7 @@
  * against the targets). Progress goes to stderr, the table to stdout.
  */
 import {spawnSync} from 'node:child_process';
+import {benchDeckIdle} from './deck-idle.js';
 import {benchJournal} from './journal.js';
 import {benchLockOps, benchLockToSnapshot} from './locks.js';
 import {benchOnce} from './once.js';
@@ -47,6 +48,7 @@ const steps: Array<[string, () => Promise<BenchRow[]>]> = [
 	['journal', async () => benchJournal({events: Number(process.env['FLEETDECK_BENCH_JOURNAL_EVENTS'] ?? 1_000_000)})],
 	['tui render', tuiRenderRows],
 	['tui', tuiRows],
+	['deck idle', async () => benchDeckIdle()],
 ];
 
 const rows: BenchRow[] = [];
