@@ -1,5 +1,6 @@
 import {hostFacts, probeProcess} from '../procs/identity.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
+import type {ChildIdentity} from './types.js';
 import type {JudgeFacts} from './verdict.js';
 
 /** What judging a lock may be told instead of reading the real host. Every field is optional. */
@@ -16,6 +17,8 @@ export interface JudgeContext {
 	remoteExpirySeconds?: number | null;
 	/** How long an unreadable lockfile counts as `writing`; default 2000 ms. */
 	unreadableGraceMs?: number;
+	/** The process started under a lock NAME and token, by its environment; default: findLockChild. */
+	findLockChild?: (name: string, token: number) => ChildIdentity | null;
 }
 
 export const defaultUnreadableGraceMs = 2000;

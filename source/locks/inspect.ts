@@ -5,7 +5,8 @@ import {errnoOf, LocksDirError} from './errors.js';
 import {assertLocksDir, lockPaths, readEntry} from './files.js';
 import {lockNameOf, validateLockName} from './name.js';
 import {parseLock} from './parse.js';
-import type {LockInspection} from './types.js';
+import {findLockChild} from '../procs/lock-env.js';
+import {isStale, type LockInspection} from './types.js';
 import {judge} from './verdict.js';
 
 /** Throw when `name` could not be a lock name (and so could point outside the locks directory). */
@@ -35,8 +36,19 @@ export async function inspectEntry(dir: string, name: string, context?: JudgeCon
 		}
 
 		case 'read': {
-			const record = parseLock(name, entry.raw);
-			const judgement = judge(record, judgeFacts(context, name, entry.mtimeMs));
+			let record = parseLock(name, entry.raw);
+			const facts = judgeFacts(context, name, entry.mtimeMs);
+			let judgement = judge(record, facts);
+			// A supervisor's lock that names no child yet: its bot may have been started in the moment
+			// before the supervisor was killed. Stale only once no process carries this lock's token.
+			if (isStale(judgement.verdict) && !('error' in record) && record.supervisor !== null && record.child === null && record.token !== null) {
+				const child = (context?.findLockChild ?? findLockChild)(name, record.token);
+				if (child !== null) {
+					record = {...record, child};
+					judgement = judge(record, facts);
+				}
+			}
+
 			return {...base, ...judgement, record: 'error' in record ? null : record, raw: entry.raw, mtimeMs: entry.mtimeMs};
 		}
 	}

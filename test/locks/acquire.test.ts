@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import {spawn} from 'node:child_process';
 import {existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {selfIdentity} from '../../source/procs/identity.js';
 import {acquire, heartbeat, inspect, LocksDirError, release} from '../../source/locks/index.js';
 import {guardStaleMs, withGuard} from '../../source/locks/guard.js';
+import {pollUntil} from '../helpers/children.js';
 import {deadPid, spawnSleep, startTokenOf, tempLocksDir, v1Record, writeLock} from './helpers.js';
 
 const keyOrder = ['v', 'name', 'pid', 'account', 'hostname', 'bootId', 'startToken', 'createdAt', 'heartbeatAt', 'token', 'command', 'child'];
@@ -270,4 +272,44 @@ test('orphan: the supervisor is killed, its child lives on, the lock stays live 
 		bot.kill('SIGKILL');
 	});
 	assert.equal((await inspect(dir, 'BRAIN_ATLAS'))?.verdict, 'stale-dead');
+});
+
+test('orphan before its record: a supervisor killed before it wrote its child into the lock; the bot is found by its lock token', async t => {
+	const dir = tempLocksDir(t);
+	const env = {...process.env, FLEETDECK_LOCK_NAME: 'BRAIN_ATLAS', FLEETDECK_LOCK_TOKEN: '7'};
+	const bot = spawn('sleep', ['60'], {stdio: 'ignore', env});
+	const otherToken = spawn('sleep', ['60'], {stdio: 'ignore', env: {...env, FLEETDECK_LOCK_TOKEN: '6'}});
+	t.after(() => {
+		bot.kill('SIGKILL');
+		otherToken.kill('SIGKILL');
+	});
+	// Until exec, a spawned child still has Node's environment.
+	const hasToken = (pid: number, token: string) => readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`FLEETDECK_LOCK_TOKEN=${token}`);
+	await pollUntil('both sleeps to have their environment', () => (hasToken(bot.pid!, '7') && hasToken(otherToken.pid!, '6') ? true : undefined));
+	writeLock(dir, 'BRAIN_ATLAS', {...v1Record({pid: deadPid(), token: 7, child: null}), supervisor: {state: 'starting', restarts: 0}});
+	const orphaned = await inspect(dir, 'BRAIN_ATLAS');
+	assert.deepEqual([orphaned?.verdict, orphaned?.orphaned, orphaned?.record?.child?.pid], ['live', true, bot.pid]);
+	assert.ok(!(await acquire(dir, 'BRAIN_ATLAS')).acquired, 'no second bot beside the orphan');
+
+	await new Promise(resolve => {
+		bot.once('exit', resolve);
+		bot.kill('SIGKILL');
+	});
+	// A process of an older token of this lock is another story: it does not hold this record.
+	assert.equal((await inspect(dir, 'BRAIN_ATLAS'))?.verdict, 'stale-dead');
+	const taken = await acquire(dir, 'BRAIN_ATLAS');
+	assert.ok(taken.acquired && taken.tookOver?.verdict === 'stale-dead');
+	assert.equal((await release(dir, 'BRAIN_ATLAS', taken.record)).released, true);
+});
+
+test('a lock that is not a supervisor\'s is not searched for by environment', async t => {
+	const dir = tempLocksDir(t);
+	let searched = 0;
+	writeLock(dir, 'BRAIN_ATLAS', v1Record({pid: deadPid(), token: 7, child: null}));
+	const judged = await inspect(dir, 'BRAIN_ATLAS', {findLockChild: () => {
+		searched++;
+		return null;
+	}});
+	assert.equal(judged?.verdict, 'stale-dead');
+	assert.equal(searched, 0);
 });
