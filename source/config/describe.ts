@@ -1,4 +1,5 @@
 import {redact, redactArgv, redactUrl} from './redact.js';
+import {isConfigured} from './resolve.js';
 import type {AccountConfig, ComponentConfig, FleetConfig, ServiceConfig, StatusSource} from './types.js';
 
 /**
@@ -63,7 +64,7 @@ export function describeConfig(config: FleetConfig): string {
 			config.remoteLockExpirySeconds === null ? 'never expire' : `expire ${config.remoteLockExpirySeconds} s after their last heartbeat`
 		}`,
 	];
-	if (config.services.length === 0 && config.accounts.length === 0) {
+	if (!isConfigured(config)) {
 		lines.push(`watching every lock in ${config.locksDir} and the processes holding them, grouped by each lock's account`);
 	}
 

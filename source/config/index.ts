@@ -1,6 +1,6 @@
 export {ConfigError, type ConfigIssue} from './errors.js';
 export {configFileName, loadConfig, parseConfig, type LoadConfigOptions} from './load.js';
-export {defaultConfig} from './resolve.js';
+export {defaultConfig, isConfigured} from './resolve.js';
 export {isSecretKey, redact, redactArgv, redactCommandLine, redactUrl, redacted} from './redact.js';
 export {configJsonSchema} from './json-schema.js';
 export {describeConfig} from './describe.js';

@@ -57,7 +57,7 @@ export function resolveConfig(input: ValidatedConfig, file: string): FleetConfig
 		locksDir: path.resolve(baseDir, input.locksDir),
 		logsDir: path.resolve(baseDir, input.logsDir),
 		journal: path.resolve(baseDir, input.journal),
-		journalRetention: {events: input.journalRetention.eventsDays, samples: input.journalRetention.samplesDays},
+		journalRetention: retention(input.journalRetention),
 		pollSeconds: input.pollSeconds,
 		remoteLockExpirySeconds: input.remoteLockExpirySeconds,
 		services: input.services.map(
@@ -65,6 +65,16 @@ export function resolveConfig(input: ValidatedConfig, file: string): FleetConfig
 		),
 		accounts: input.accounts.map((entry) => account(entry, baseDir, input.pollSeconds)),
 	};
+}
+
+/** Whether the config names any component; without, the fleet is inferred from the locks (DESIGN.md §3). */
+export function isConfigured(config: Pick<FleetConfig, 'accounts' | 'services'>): boolean {
+	return config.accounts.length > 0 || config.services.length > 0;
+}
+
+/** The journal's retention as the config writes it, in the journal's terms. */
+function retention({eventsDays, samplesDays}: {eventsDays: number; samplesDays: number}): FleetConfig['journalRetention'] {
+	return {events: eventsDays, samples: samplesDays};
 }
 
 /**
@@ -79,7 +89,7 @@ export function defaultConfig(cwd: string, locksDir?: string): FleetConfig {
 		locksDir: locks,
 		logsDir: path.resolve(cwd, defaults.logsDir),
 		journal: path.resolve(path.dirname(locks), defaults.journal),
-		journalRetention: {events: defaults.journalRetention.eventsDays, samples: defaults.journalRetention.samplesDays},
+		journalRetention: retention(defaults.journalRetention),
 		pollSeconds: defaults.pollSeconds,
 		remoteLockExpirySeconds: null,
 		services: [],

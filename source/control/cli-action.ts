@@ -1,11 +1,12 @@
 import {createInterface} from 'node:readline/promises';
 import {fileURLToPath} from 'node:url';
+import {isConfigured} from '../config/resolve.js';
 import type {FleetConfig} from '../config/types.js';
 import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {createController} from './controller.js';
 import {formatPlan, formatResult} from './format.js';
 import {gatherSnapshot} from '../fleet/gather.js';
-import {isConfigured, resolveScope, UnknownAccountError} from './plan.js';
+import {resolveScope, UnknownAccountError} from './plan.js';
 import type {ActionKind, Controller, Scope} from './types.js';
 
 /** The CLI script supervisors are started with: this build's `cli.js`. */

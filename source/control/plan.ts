@@ -1,3 +1,4 @@
+import {isConfigured} from '../config/resolve.js';
 import type {ComponentConfig, FleetConfig, Role} from '../config/types.js';
 import type {ComponentView, FleetSnapshot, ProcessView} from '../fleet/types.js';
 import {isStale} from '../locks/types.js';
@@ -13,11 +14,6 @@ export class UnknownAccountError extends Error {
 export const supervisorGraceSeconds = 2;
 
 export const noBrokerContact = 'open trades are not touched; fleetdeck never contacts the broker';
-
-/** Whether the config names any component; without, the fleet is inferred from the locks (DESIGN.md §3). */
-export function isConfigured(config: FleetConfig): boolean {
-	return config.accounts.length > 0 || config.services.length > 0;
-}
 
 /**
  * Validate account ids (or broker numbers) against the config: `all` when none are named. Without

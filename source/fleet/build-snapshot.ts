@@ -1,3 +1,4 @@
+import {isConfigured} from '../config/resolve.js';
 import type {FleetConfig} from '../config/types.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import type {ProcessInfo} from '../procs/types.js';
@@ -82,10 +83,9 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 	};
 
 	const byRole = (a: ComponentSpec, b: ComponentSpec) => roleOrder[a.role] - roleOrder[b.role];
-	const configured = config.accounts.length > 0 || config.services.length > 0;
 	let accounts: AccountView[];
 	let services: ComponentView[];
-	if (configured) {
+	if (isConfigured(config)) {
 		services = config.services.map(spec => {
 			const view = component(spec);
 			const health = input.broker?.services.get(spec.name);
