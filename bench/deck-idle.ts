@@ -10,6 +10,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import {readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {formatTable, row, type BenchRow} from './table.js';
 import {startFixtureFleet} from './temp-fleet.js';
@@ -22,10 +23,6 @@ function cpuSeconds(pid: number): number {
 	const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 	return (Number(fields[11]) + Number(fields[12])) / clockTicks;
 }
-
-const sleep = async (ms: number) => new Promise(resolve => {
-	setTimeout(resolve, ms);
-});
 
 /** CPU share of one core used by `command` (run by env, so the pane's process is node itself) over `seconds`. */
 async function idleShare(command: string[], seconds: number): Promise<number> {

@@ -11,14 +11,14 @@ import type {ChildIdentity} from '../locks/types.js';
  * a supervisor SIGKILLed inside it leaves a lock that names no child, and without this lookup the
  * lock would read stale while the bot runs on, and the next `run` would start a second one.
  */
-export function findLockChild(name: string, token: number, procRoot = '/proc'): ChildIdentity | null {
+export function findLockChild(name: string, token: number): ChildIdentity | null {
 	if (process.platform !== 'linux') {
 		return null;
 	}
 
 	let entries: string[];
 	try {
-		entries = readdirSync(procRoot);
+		entries = readdirSync('/proc');
 	} catch {
 		return null;
 	}
@@ -32,7 +32,7 @@ export function findLockChild(name: string, token: number, procRoot = '/proc'): 
 
 		let environment: string[];
 		try {
-			environment = readFileSync(`${procRoot}/${entry}/environ`, 'latin1').split('\0');
+			environment = readFileSync(`/proc/${entry}/environ`, 'latin1').split('\0');
 		} catch {
 			// Gone, or another user's (not readable): not a child this user's supervisor started.
 			continue;
