@@ -241,7 +241,9 @@ export function parseLock(name: string, raw: Buffer): ParsedLock | ParseError {
 
 	try {
 		if (/^[[{"]|^(?:true|false|null)$/.test(trimmed)) {
-			return parseJson(name, trimmed);
+			const json = parseJson(name, trimmed);
+			// `[lock]` opening `key: value` lines is a section header, not a JSON array.
+			return 'error' in json && trimmed.startsWith('[') && json.error.startsWith('not valid JSON') ? parseLegacyLines(name, trimmed) : json;
 		}
 
 		if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(trimmed)) {

@@ -171,6 +171,7 @@ const legacy: Array<[string, string | Buffer, Partial<ParsedLock>]> = [
 	['lines, CRLF', 'pid: 19248\r\naccount: ATLAS\r\n', {format: 'legacy-lines', pid: 19248, account: 'ATLAS'}],
 	['lines, BOM and CRLF', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('PID: 19248\r\nACCOUNT: GL_3\r\n')]), {format: 'legacy-lines', pid: 19248, account: 'GL_3'}],
 	['lines, key=value, comments, quotes', '# process_lock.py\n[lock]\nPid = 4242\nAccount="FTMO"\n\nTimestamp=2026-11-22 18:00:00.123456\n', {pid: 4242, account: 'FTMO', createdAt: localTime(2026, 11, 22, 18, 0, 0, 123)}],
+	['lines opening with a [section] header (not a JSON array)', '[lock]\npid: 4242\naccount: FTMO\n', {format: 'legacy-lines', pid: 4242, account: 'FTMO'}],
 	['lines, Python str(datetime) timestamp', 'pid: 5\ntimestamp: 2026-11-22 18:00:00\n', {createdAt: localTime(2026, 11, 22, 18, 0, 0)}],
 	['bare PID', '19248', {format: 'legacy-pid', pid: 19248, account: null, hostname: null, createdAt: null}],
 	['bare PID, newline', '19248\n', {format: 'legacy-pid', pid: 19248}],
