@@ -15,13 +15,17 @@ const help = `
 	  $ fleetdeck locks clear-all --force        remove every lock, live or not
 
 	A lock is stale only on proof that its holder is gone (stale-dead, stale-reused,
-	stale-rebooted, stale-unreadable); clear-stale never touches any other.
+	stale-rebooted, stale-unreadable); clear-stale never touches any other. Every lock
+	removed is named; one that cannot be removed is named on stderr and the others are
+	still handled.
 
 	Options
 	  --config FILE      config file (default ./fleetdeck.config.json when present)
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
 	  --json             machine-readable output
 	  --force            with clear-all: really remove live locks too
+
+	Exit codes: 0 done, 1 a lock could not be removed, 64 usage (or clear-all without --force).
 `;
 
 function age(view: LockView): string {
