@@ -15,13 +15,17 @@ const help = `
 	  $ fleetdeck locks clear-all --force        remove every lock, live or not
 
 	A lock is stale only on proof that its holder is gone (stale-dead, stale-reused,
-	stale-rebooted, stale-unreadable); clear-stale never touches any other.
+	stale-rebooted, stale-unreadable); clear-stale never touches any other. Every lock
+	removed is named; one that cannot be removed is named on stderr and the others are
+	still handled.
 
 	Options
 	  --config FILE      config file (default ./fleetdeck.config.json when present)
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
 	  --json             machine-readable output
 	  --force            with clear-all: really remove live locks too
+
+	Exit codes: 0 done, 1 a lock could not be removed, 64 usage (or clear-all without --force).
 `;
 
 function age(view: LockView): string {
@@ -79,6 +83,13 @@ function journalRemoved(file: string, removed: LockInspection[], by: string): vo
 	journal.close();
 }
 
+/** A lock that could not be removed, one line each on stderr (stdout keeps its documented shape). */
+function reportFailures(failed: Array<{lock: LockInspection; error: string}>): void {
+	for (const {lock, error} of failed) {
+		process.stderr.write(`${printable(`fleetdeck: could not remove ${lock.name}.lock (${lock.verdict}): ${error}`)}\n`);
+	}
+}
+
 export async function locksCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, help, {...commonFlags, json: {type: 'boolean'}, force: {type: 'boolean'}});
 	const [action = 'list', ...extra] = cli.input;
@@ -102,21 +113,23 @@ export async function locksCommand(argv: string[]): Promise<number> {
 		}
 
 		case 'clear-stale': {
-			const {removed, kept} = (await orNothing(async () => clearStale(config.locksDir, context), {removed: [], kept: []})).value;
-			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
+			const {removed, kept, failed} = (await orNothing(async () => clearStale(config.locksDir, context), {removed: [], kept: [], failed: []})).value;
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => printable(`removed ${view.name} (${view.verdict}): ${view.reason}`)),
-				`${views.length} stale lock${views.length === 1 ? '' : 's'} removed, ${kept.length} kept`,
+				`${views.length} stale lock${views.length === 1 ? '' : 's'} removed, ${kept.length} kept${failed.length > 0 ? `, ${failed.length} could not be removed` : ''}`,
 			].join('\n');
+			// What was removed is said first: nothing after it (the journal, a lock that failed) may hide it.
 			print(views, text);
-			return 0;
+			reportFailures(failed);
+			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
+			return failed.length > 0 ? 1 : 0;
 		}
 
 		case 'clear-all': {
 			if (!cli.flags.force) {
 				// Exactly what --force would remove: regular lockfiles, never a directory, symlink or FIFO.
-				const views = (await orNothing(async () => clearAll(config.locksDir, {dryRun: true, context}), [])).value.map(lock => lockView(lock, now));
+				const views = (await orNothing(async () => clearAll(config.locksDir, {dryRun: true, context}), {removed: [], failed: []})).value.removed.map(lock => lockView(lock, now));
 				const names = views.map(view => printable(`  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`));
 				throw new UsageError([
 					`clear-all removes every lock, including live ones, which lets a second copy start. Nothing was removed.`,
@@ -125,15 +138,16 @@ export async function locksCommand(argv: string[]): Promise<number> {
 				].join('\n'));
 			}
 
-			const removed = (await orNothing(async () => clearAll(config.locksDir, {context}), [])).value;
-			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
+			const {removed, failed} = (await orNothing(async () => clearAll(config.locksDir, {context}), {removed: [], failed: []})).value;
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => printable(`removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`)),
-				`${views.length} lock${views.length === 1 ? '' : 's'} removed`,
+				`${views.length} lock${views.length === 1 ? '' : 's'} removed${failed.length > 0 ? `, ${failed.length} could not be removed` : ''}`,
 			].join('\n');
 			print(views, text);
-			return 0;
+			reportFailures(failed);
+			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
+			return failed.length > 0 ? 1 : 0;
 		}
 
 		default: {

@@ -21,9 +21,23 @@ export interface ComponentFacts {
 	selfPid: number;
 }
 
+/**
+ * A time from a lock record as ISO 8601; null when it is none `Date` can format. The parser only
+ * hands out times within 2000–2200; this keeps one view total even for a record built elsewhere.
+ */
+function isoTime(epochMs: number | null | undefined): string | null {
+	if (typeof epochMs !== 'number') {
+		return null;
+	}
+
+	const date = new Date(epochMs);
+	return Number.isNaN(date.getTime()) ? null : date.toISOString();
+}
+
 export function lockView(lock: LockInspection, now: number): LockView {
 	const record = lock.record;
-	const createdAt = record?.createdAt ?? null;
+	const createdAtMs = record?.createdAt ?? null;
+	const createdAt = isoTime(createdAtMs);
 	return {
 		name: lock.name,
 		verdict: lock.verdict,
@@ -31,13 +45,13 @@ export function lockView(lock: LockInspection, now: number): LockView {
 		pid: record?.pid ?? null,
 		account: record?.account ?? null,
 		hostname: record?.hostname ?? null,
-		createdAt: createdAt === null ? null : new Date(createdAt).toISOString(),
-		heartbeatAt: record?.heartbeatAt ? new Date(record.heartbeatAt).toISOString() : null,
+		createdAt,
+		heartbeatAt: isoTime(record?.heartbeatAt),
 		token: record?.token ?? null,
 		format: record?.format ?? null,
 		child: record?.child ?? null,
 		orphaned: lock.orphaned,
-		ageSeconds: createdAt === null ? null : Math.max(0, Math.round((now - createdAt) / 1000)),
+		ageSeconds: createdAt === null || createdAtMs === null ? null : Math.max(0, Math.round((now - createdAtMs) / 1000)),
 		path: lock.path,
 	};
 }

@@ -24,3 +24,13 @@ export class LocksDirError extends Error {
 export function errnoOf(error: unknown): string {
 	return (error as NodeJS.ErrnoException | undefined)?.code ?? 'EUNKNOWN';
 }
+
+/** An error from working on one file, in words: its errno code and what that means, else its message. */
+export function describeFileError(error: unknown): string {
+	const code = (error as NodeJS.ErrnoException | undefined)?.code;
+	if (typeof code === 'string') {
+		return `${code}${hints[code] ? ` (${hints[code]})` : ''}`;
+	}
+
+	return error instanceof Error ? error.message : String(error);
+}

@@ -1,28 +1,44 @@
 import type {ParsedLock} from './types.js';
-import {fieldError, isPositivePid} from './fields.js';
+import {fieldError, fieldProblem, isPositivePid, optionalText, pidExpectation, type Ignored} from './fields.js';
 import type {ParseError} from './parse.js';
-import {parseTimestamp} from './timestamp.js';
+import {parseTimestamp, timestampExpectation} from './timestamp.js';
 
 /** The fields a legacy (Python process_lock.py) lockfile may carry; keys match in any case. */
 const legacyKeys = ['pid', 'account', 'timestamp', 'hostname'] as const;
 type LegacyKey = (typeof legacyKeys)[number];
 
-function text(value: unknown): string | null {
-	if (typeof value === 'number' && Number.isFinite(value)) {
-		return String(value);
-	}
-
-	return typeof value === 'string' && value.trim() !== '' ? value.trim() : null;
+/** A legacy value as text: trimmed, a number as its digits; blank reads as absent. */
+function trimmed(value: unknown): unknown {
+	return typeof value === 'string' ? (value.trim() === '' ? null : value.trim()) : value;
 }
 
 function legacyPid(value: unknown): number {
-	const pid = typeof value === 'string' && /^\+?\d+$/.test(value.trim()) ? Number(value.trim()) : value;
-	return isPositivePid(pid) ? pid : fieldError('pid', 'a positive integer', value);
+	const pid = typeof value === 'string' && /^\+?\d{1,16}$/.test(value.trim()) ? Number(value.trim()) : value;
+	return isPositivePid(pid) ? pid : fieldError('pid', pidExpectation, value);
+}
+
+/**
+ * The host decides whether the PID can be probed here at all: read as absent, a lock held on
+ * another host would be judged by a PID of this one. So a hostname that is present but not text
+ * makes the record unreadable rather than being dropped.
+ */
+function legacyHostname(value: unknown): string | null {
+	const host = trimmed(value);
+	if (host === undefined || host === null) {
+		return null;
+	}
+
+	if (typeof host === 'number' && Number.isFinite(host)) {
+		return String(host);
+	}
+
+	return typeof host === 'string' ? host : fieldError('hostname', 'a host name (text)', value);
 }
 
 /**
  * Build a legacy record from its key/value pairs (first occurrence of a key wins, any key case).
- * Only the PID is required; a timestamp that cannot be read is treated as absent.
+ * Only the PID is required; an account or timestamp that cannot be read is read as null and
+ * noted in `ignored`, so the lock is still judged by its holder.
  */
 export function parseLegacyFields(name: string, format: 'legacy-json' | 'legacy-lines' | 'legacy-pid', entries: Array<[string, unknown]>): ParsedLock {
 	const fields = new Map<LegacyKey, unknown>();
@@ -37,13 +53,21 @@ export function parseLegacyFields(name: string, format: 'legacy-json' | 'legacy-
 		return fieldError('pid', 'present in a legacy record', undefined);
 	}
 
-	const createdAt = parseTimestamp(fields.get('timestamp'));
+	const pid = legacyPid(fields.get('pid'));
+	const hostname = legacyHostname(fields.get('hostname'));
+	const ignored: Ignored = [];
+	const timestamp = trimmed(fields.get('timestamp'));
+	const createdAt = timestamp === undefined || timestamp === null ? null : parseTimestamp(timestamp);
+	if (createdAt === null && timestamp !== undefined && timestamp !== null) {
+		ignored.push(fieldProblem('timestamp', timestampExpectation, timestamp));
+	}
+
 	return {
 		format,
 		name,
-		pid: legacyPid(fields.get('pid')),
-		account: text(fields.get('account')),
-		hostname: text(fields.get('hostname')),
+		pid,
+		account: optionalText(trimmed(fields.get('account')), 'account', ignored),
+		hostname,
 		bootId: null,
 		startToken: null,
 		createdAt,
@@ -52,6 +76,7 @@ export function parseLegacyFields(name: string, format: 'legacy-json' | 'legacy-
 		command: null,
 		child: null,
 		supervisor: null,
+		ignored,
 	};
 }
 

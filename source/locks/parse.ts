@@ -1,7 +1,7 @@
 import type {ChildIdentity, ParsedLock, SupervisorState} from './types.js';
-import {describe, fieldError as fail, FieldError, isPositivePid} from './fields.js';
+import {describe, fieldError as fail, fieldProblem, FieldError, isPositivePid, optionalText, pidExpectation, type Ignored} from './fields.js';
 import {parseLegacyFields, parseLegacyLines} from './legacy.js';
-import {parseTimestamp} from './timestamp.js';
+import {isoTimestampExpectation, parseIsoTimestamp} from './timestamp.js';
 
 /** A lockfile larger than this is not a lock record (docs/lock-protocol.md). */
 export const maxRecordBytes = 4096;
@@ -18,48 +18,64 @@ type Json = Record<string, unknown>;
 const controlCharacters = /[\u0000-\u0008\u000B\u000E-\u001F\u007F]/;
 
 /** Bytes to text: UTF-8 (BOM optional), UTF-16 with a BOM, else Latin-1 so a legacy file in a Windows code page still reads. */
-function decode(raw: Buffer): string {
+export function decodeRecord(raw: Buffer): string {
 	const utf16 = raw.subarray(2, raw.length - (raw.length % 2));
+	let text: string;
 	if (raw[0] === 0xff && raw[1] === 0xfe) {
-		return utf16.toString('utf16le');
+		text = utf16.toString('utf16le');
+	} else if (raw[0] === 0xfe && raw[1] === 0xff) {
+		text = Buffer.from(utf16).swap16().toString('utf16le');
+	} else {
+		try {
+			text = new TextDecoder('utf-8', {fatal: true, ignoreBOM: false}).decode(raw);
+		} catch {
+			text = raw.toString('latin1');
+		}
 	}
 
-	if (raw[0] === 0xfe && raw[1] === 0xff) {
-		return Buffer.from(utf16).swap16().toString('utf16le');
-	}
-
-	try {
-		return new TextDecoder('utf-8', {fatal: true, ignoreBOM: false}).decode(raw);
-	} catch {
-		return raw.toString('latin1');
-	}
+	return text.replace(/^\uFEFF/, '');
 }
 
-function requiredString(record: Json, field: string): string {
-	const value = record[field];
-	return typeof value === 'string' && value.length > 0 ? value : fail(field, 'a non-empty string', value);
-}
-
-/** Nullable fields may be missing (read as null); present, they must have the right type. */
-function nullableString(record: Json, field: string): string | null {
-	const value = record[field];
+/**
+ * A start token identifies the holder, so one of the wrong type makes the record unreadable:
+ * dropped, a supervisor whose own command line does not match the bot's pattern would look like
+ * a reused PID. An empty one identifies nothing and is read as null (the holder is then confirmed
+ * by its command line, which never judges more readily than a token mismatch would).
+ */
+function startTokenOf(value: unknown, field: string, ignored: Ignored): string | null {
 	if (value === undefined || value === null) {
 		return null;
 	}
 
-	return typeof value === 'string' ? value : fail(field, 'a string or null', value);
+	if (typeof value !== 'string') {
+		return fail(field, 'a string or null', value);
+	}
+
+	if (value.trim() === '') {
+		ignored.push(fieldProblem(field, 'a non-empty string or null', value));
+		return null;
+	}
+
+	return value;
 }
 
-function requiredTime(record: Json, field: string): number {
-	return parseTimestamp(requiredString(record, field)) ?? fail(field, 'an ISO 8601 timestamp', record[field]);
+/** A v1 timestamp: ISO 8601 between 2000 and 2200; anything else is dropped with a note. */
+function isoTime(record: Json, field: string, ignored: Ignored, required: boolean): number | null {
+	const value = record[field];
+	if (value === null && !required) {
+		return null;
+	}
+
+	const epochMs = parseIsoTimestamp(value);
+	if (epochMs === null) {
+		ignored.push(fieldProblem(field, isoTimestampExpectation, value));
+	}
+
+	return epochMs;
 }
 
-function nullableTime(record: Json, field: string): number | null {
-	const text = nullableString(record, field);
-	return text === null ? null : parseTimestamp(text) ?? fail(field, 'an ISO 8601 timestamp or null', text);
-}
-
-function childOf(record: Json): ChildIdentity | null {
+/** The supervisor's child is the lock's second holder: a malformed one makes the record unreadable. */
+function childOf(record: Json, ignored: Ignored): ChildIdentity | null {
 	const value = record['child'];
 	if (value === undefined || value === null) {
 		return null;
@@ -71,59 +87,110 @@ function childOf(record: Json): ChildIdentity | null {
 
 	const child = value as Json;
 	if (!isPositivePid(child['pid'])) {
-		return fail('child.pid', 'a positive integer', child['pid']);
+		return fail('child.pid', pidExpectation, child['pid']);
 	}
 
-	return {pid: child['pid'], startToken: nullableString(child, 'startToken')};
+	return {pid: child['pid'], startToken: startTokenOf(child['startToken'], 'child.startToken', ignored)};
 }
 
 const supervisorStates: ReadonlySet<string> = new Set<SupervisorState['state']>(['starting', 'running', 'backoff', 'crash-loop', 'stopping']);
 
-/** The supervisor's self-report is informational: a malformed one is dropped rather than making the lock unreadable. */
-function supervisorOf(record: Json): SupervisorState | null {
-	const value = record['supervisor'];
+function lastExitOf(value: unknown): SupervisorState['lastExit'] {
 	if (typeof value !== 'object' || value === null || Array.isArray(value)) {
 		return null;
 	}
 
-	const supervisor = value as Json;
-	if (typeof supervisor['state'] !== 'string' || !supervisorStates.has(supervisor['state']) || typeof supervisor['restarts'] !== 'number') {
+	const {code, signal, at} = value as Json;
+	const codeOk = code === null || (typeof code === 'number' && Number.isSafeInteger(code));
+	const signalOk = signal === null || (typeof signal === 'string' && /^[A-Z0-9]{1,16}$/.test(signal));
+	return codeOk && signalOk && parseIsoTimestamp(at) !== null ? {code: code as number | null, signal: signal as string | null, at: at as string} : null;
+}
+
+/**
+ * The supervisor's self-report is informational: a malformed one is dropped (with a note) rather
+ * than making the lock unreadable. Rebuilt field by field, so nothing but the documented shape
+ * (and no value a face cannot format) reaches the snapshot.
+ */
+function supervisorOf(record: Json, ignored: Ignored): SupervisorState | null {
+	const value = record['supervisor'];
+	if (value === undefined || value === null) {
 		return null;
 	}
 
-	return value as SupervisorState;
+	const expected = 'an object {state, restarts, nextStartAt, lastExit} with a known state and a non-negative integer restarts';
+	if (typeof value !== 'object' || Array.isArray(value)) {
+		ignored.push(fieldProblem('supervisor', expected, value));
+		return null;
+	}
+
+	const supervisor = value as Json;
+	const {state, restarts} = supervisor;
+	if (typeof state !== 'string' || !supervisorStates.has(state) || typeof restarts !== 'number' || !Number.isSafeInteger(restarts) || restarts < 0) {
+		ignored.push(fieldProblem('supervisor', expected, value));
+		return null;
+	}
+
+	return {
+		state: state as SupervisorState['state'],
+		restarts,
+		nextStartAt: parseIsoTimestamp(supervisor['nextStartAt']) === null ? null : (supervisor['nextStartAt'] as string),
+		lastExit: lastExitOf(supervisor['lastExit']),
+	};
 }
 
+/**
+ * A v1 record. What decides who holds the lock is essential, and a bad value there makes the
+ * record unreadable: `v`, `pid`, `hostname` (here or another host), `startToken` and `child`.
+ * Everything else only informs, and a bad value there is read as null with a note: a record
+ * whose live holder wrote a time in the wrong unit is still judged by its holder's identity.
+ */
 function parseV1(name: string, record: Json): ParsedLock {
 	if (record['v'] !== 1) {
 		return fail('v', 'the number 1', record['v']);
 	}
 
-	requiredString(record, 'name');
 	if (!isPositivePid(record['pid'])) {
-		return fail('pid', 'a positive integer', record['pid']);
+		return fail('pid', pidExpectation, record['pid']);
 	}
 
-	const token = record['token'];
-	if (typeof token !== 'number' || !Number.isSafeInteger(token) || token < 0) {
-		return fail('token', 'a non-negative integer', token);
+	const pid = record['pid'];
+	const hostname = requiredHostname(record['hostname']);
+	const ignored: Ignored = [];
+	const startToken = startTokenOf(record['startToken'], 'startToken', ignored);
+	const child = childOf(record, ignored);
+	const recordedName = record['name'];
+	if (typeof recordedName !== 'string' || recordedName === '') {
+		ignored.push(fieldProblem('name', 'a non-empty string', recordedName));
+	}
+
+	let token: number | null = null;
+	const rawToken = record['token'];
+	if (typeof rawToken === 'number' && Number.isSafeInteger(rawToken) && rawToken >= 0) {
+		token = rawToken;
+	} else {
+		ignored.push(fieldProblem('token', 'a non-negative integer', rawToken));
 	}
 
 	return {
 		format: 'v1',
 		name,
-		pid: record['pid'],
-		account: nullableString(record, 'account'),
-		hostname: requiredString(record, 'hostname'),
-		bootId: nullableString(record, 'bootId'),
-		startToken: nullableString(record, 'startToken'),
-		createdAt: requiredTime(record, 'createdAt'),
-		heartbeatAt: nullableTime(record, 'heartbeatAt'),
+		pid,
+		account: optionalText(record['account'], 'account', ignored),
+		hostname,
+		bootId: optionalText(record['bootId'], 'bootId', ignored),
+		startToken,
+		createdAt: isoTime(record, 'createdAt', ignored, true),
+		heartbeatAt: isoTime(record, 'heartbeatAt', ignored, false),
 		token,
-		command: nullableString(record, 'command'),
-		child: childOf(record),
-		supervisor: supervisorOf(record),
+		command: optionalText(record['command'], 'command', ignored, {allowControls: true}),
+		child,
+		supervisor: supervisorOf(record, ignored),
+		ignored,
 	};
+}
+
+function requiredHostname(value: unknown): string {
+	return typeof value === 'string' && value.length > 0 ? value : fail('hostname', 'a non-empty string', value);
 }
 
 function parseJson(name: string, text: string): ParsedLock | ParseError {
@@ -144,13 +211,14 @@ function parseJson(name: string, text: string): ParsedLock | ParseError {
 		return {error: `written by lock protocol version ${version}; this fleetdeck reads version 1`, newerVersion: version};
 	}
 
-	return 'v' in record ? parseV1(name, record) : parseLegacyFields(name, 'legacy-json', Object.entries(record));
+	return Object.hasOwn(record, 'v') ? parseV1(name, record) : parseLegacyFields(name, 'legacy-json', Object.entries(record));
 }
 
 /**
  * Read a lockfile's bytes as a record: version 1 JSON, a legacy JSON object, legacy `key: value`
- * lines, or a bare PID. Pure: the caller reads the file. Anything else is an error in words,
- * naming the offending field where there is one.
+ * lines, or a bare PID. Pure and total: the caller reads the file; any bytes at all give either
+ * a record (every time in it within 2000–2200, every PID a positive pid_t) or an error in words
+ * naming the offending field where there is one. Fields read as null are listed in `ignored`.
  */
 export function parseLock(name: string, raw: Buffer): ParsedLock | ParseError {
 	if (raw.length === 0) {
@@ -161,7 +229,7 @@ export function parseLock(name: string, raw: Buffer): ParsedLock | ParseError {
 		return {error: `the file is over the ${maxRecordBytes}-byte limit for a lock record`};
 	}
 
-	const text = decode(raw).replace(/^\uFEFF/, '');
+	const text = decodeRecord(raw);
 	if (controlCharacters.test(text)) {
 		return {error: 'the file holds binary data, not a lock record'};
 	}
@@ -173,7 +241,9 @@ export function parseLock(name: string, raw: Buffer): ParsedLock | ParseError {
 
 	try {
 		if (/^[[{"]|^(?:true|false|null)$/.test(trimmed)) {
-			return parseJson(name, trimmed);
+			const json = parseJson(name, trimmed);
+			// `[lock]` opening `key: value` lines is a section header, not a JSON array.
+			return 'error' in json && trimmed.startsWith('[') && json.error.startsWith('not valid JSON') ? parseLegacyLines(name, trimmed) : json;
 		}
 
 		if (/^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/.test(trimmed)) {

@@ -1,6 +1,6 @@
 import {assertLocksDir, lockPaths, readEntry, replaceFile} from './files.js';
 import {assertLockName} from './inspect.js';
-import {parseLock} from './parse.js';
+import {decodeRecord, parseLock} from './parse.js';
 import {serializeRecord} from './record.js';
 import {removeIfUnchanged} from './remove.js';
 import type {ChildIdentity, ParsedLock, SupervisorState} from './types.js';
@@ -93,7 +93,8 @@ export async function heartbeat(dir: string, name: string, held: HeldLock, updat
 		return false;
 	}
 
-	const record = JSON.parse(ownership.raw.toString('utf8').replace(/^\uFEFF/, '')) as Record<string, unknown>;
+	// Decoded as the parser decoded it (a holder's own record read as UTF-16 must not throw here).
+	const record = JSON.parse(decodeRecord(ownership.raw)) as Record<string, unknown>;
 	record['heartbeatAt'] = new Date().toISOString();
 	if (update.child !== undefined) {
 		record['child'] = update.child;

@@ -68,6 +68,12 @@ export interface ParsedLock {
 	command: string | null;
 	child: ChildIdentity | null;
 	supervisor: SupervisorState | null;
+	/**
+	 * Fields that were present but unusable (a time in no known unit, an account that is an
+	 * object…) and so read as null, each in words naming the field; the verdict's reason carries
+	 * them. Absent or empty when there are none.
+	 */
+	ignored?: readonly string[];
 }
 
 /** A lock as judged now. */

@@ -1,4 +1,5 @@
 import {redactCommandLine} from '../config/redact.js';
+import {withIgnoredFields} from './fields.js';
 import type {ParseError} from './parse.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
 import type {ParsedLock, VerdictCode} from './types.js';
@@ -153,7 +154,7 @@ function rebootReason(lock: ParsedLock, host: HostFacts): string | null {
  * The verdict on one lock (DESIGN.md §4). Stale only on proof that the holder is gone: anything
  * this host cannot verify is `remote`, `writing` or `unknown`, all of which count as held.
  */
-export function judge(lock: ParsedLock | ParseError, facts: JudgeFacts): Judgement {
+function judgeRecord(lock: ParsedLock | ParseError, facts: JudgeFacts): Judgement {
 	if ('error' in lock) {
 		// A newer client's record is not garbage: its holder may be alive and well.
 		return lock.newerVersion === undefined ? judgeUnreadable(lock.error, facts) : {verdict: 'unknown', reason: `${lock.error}; treated as held`, orphaned: false};
@@ -197,4 +198,9 @@ export function judge(lock: ParsedLock | ParseError, facts: JudgeFacts): Judgeme
 			return {verdict: stale, reason: `${holder.detail}, and its child ${child.detail}`, orphaned: false};
 		}
 	}
+}
+
+/** The verdict, its reason naming any field the parser read as null (why a lock shows no age). */
+export function judge(lock: ParsedLock | ParseError, facts: JudgeFacts): Judgement {
+	return withIgnoredFields(judgeRecord(lock, facts), 'error' in lock ? undefined : lock.ignored);
 }
