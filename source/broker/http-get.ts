@@ -1,6 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
-import {formatDuration} from './format.js';
+import {formatDuration} from '../text/duration.js';
 
 export interface HttpGetOptions {
 	/** The whole exchange (connect, headers, body) must finish within this many ms. */

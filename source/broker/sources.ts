@@ -2,7 +2,7 @@ import {constants} from 'node:fs';
 import {open} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import type {StatusSource} from '../config/types.js';
-import {formatDuration} from './format.js';
+import {formatDuration} from '../text/duration.js';
 import {httpGet} from './http-get.js';
 import type {HealthLevel} from './health.js';
 import {parseSnapshot, type StatusSnapshot} from './snapshot.js';
