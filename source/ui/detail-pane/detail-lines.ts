@@ -19,7 +19,7 @@ function componentLines(components: ComponentView[], theme: Theme): Line[] {
 		return [
 			{text: '  '},
 			{text: cell(`${badge.symbol} ${badge.word}`, 13, ellipsis), tone: badge.tone},
-			{text: cell(component.name, 24, ellipsis), bold: true},
+			{text: `${cell(component.name, 23, ellipsis)} `, bold: true},
 			{text: cell(component.role, 9, ellipsis), tone: 'muted'},
 			{text: extras, tone: component.instances > 1 ? 'crit' : 'muted'},
 		];
@@ -64,7 +64,7 @@ function lockLines(account: AccountView, theme: Theme): Line[] {
 		const badge = theme.verdict(lock.verdict);
 		return [
 			{text: '  '},
-			{text: cell(lock.name, 24, ellipsis), bold: true},
+			{text: `${cell(lock.name, 23, ellipsis)} `, bold: true},
 			{text: cell(`${badge.symbol} ${badge.word}`, 18, ellipsis), tone: badge.tone},
 			{text: cell(lock.pid === null ? 'PID -' : `PID ${lock.pid}`, 11, ellipsis)},
 			{text: printable(lock.reason), tone: 'muted'},
