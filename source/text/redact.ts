@@ -144,8 +144,11 @@ export function redactCommandLine(text: string): string {
 	return result + text.slice(end);
 }
 
-/** Anything URL-shaped in free text: `http://user:pw@host/…`, `postgres://…?token=…`. */
-const urlInText = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>]+/gi;
+/**
+ * Anything URL-shaped in free text: `http://user:pw@host/…`, `postgres://…?token=…`. Punctuation
+ * after it (`http://h/s?token=t: connection refused`) belongs to the sentence, not to the URL.
+ */
+const urlInText = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>]*[^\s"'<>.,;:!?)]/gi;
 
 /**
  * Free text (an error, a reason, an event's message) with what looks secret hidden. It is read

@@ -40,4 +40,5 @@ test('commands and free text lose secret options\' values and URL secrets', () =
 	]);
 	assert.equal(redactCommandLine('python bot.py --api-key=k1 --account ATLAS'), 'python bot.py --api-key=[redacted] --account ATLAS');
 	assert.equal(redactText('GET http://u:pw@host/health failed (timeout)'), 'GET http://u:%5Bredacted%5D@host/health failed (timeout)');
+	assert.equal(redactText('http://h/s?token=t-1: connection refused (http://h/x?key=k-1).'), 'http://h/s?token=%5Bredacted%5D: connection refused (http://h/x?key=%5Bredacted%5D).', 'the sentence keeps its punctuation');
 });
