@@ -1,5 +1,5 @@
 import type {HealthLimits} from '../config/types.js';
-import {formatDuration} from './format.js';
+import {formatDuration} from '../text/duration.js';
 import {positionId, type Deal, type Position, type StatusSnapshot} from './snapshot.js';
 
 export const driftClasses = ['closed-externally', 'opened-manually', 'modified-externally', 'missing-sl', 'stale'] as const;

@@ -1,5 +1,5 @@
 import type {AccountConfig, HealthLimits} from '../config/types.js';
-import {formatDuration} from './format.js';
+import {formatDuration} from '../text/duration.js';
 import type {PollResult} from './poll-result.js';
 import type {StatusSnapshot} from './snapshot.js';
 

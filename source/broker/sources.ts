@@ -2,7 +2,8 @@ import {constants} from 'node:fs';
 import {open} from 'node:fs/promises';
 import {performance} from 'node:perf_hooks';
 import type {StatusSource} from '../config/types.js';
-import {formatDuration} from './format.js';
+import {formatDuration} from '../text/duration.js';
+import {hideSecrets, redactText, redactUrl, urlSecrets} from '../text/redact.js';
 import {httpGet} from './http-get.js';
 import type {HealthLevel} from './health.js';
 import {parseSnapshot, type StatusSnapshot} from './snapshot.js';
@@ -37,20 +38,31 @@ export async function fetchSnapshot(source: StatusSource, options: FetchOptions 
 				? await readHttp(source.url, options.timeoutMs ?? source.timeoutSeconds * 1000, maxBytes, options.signal)
 				: await readStatusFile(source.path, options.timeoutMs ?? defaultFileTimeoutMs, maxBytes, options.signal);
 	} catch (error) {
-		return {ok: false, error: (error as Error).message, latencyMs: performance.now() - started};
+		return {ok: false, error: sourceError(source, (error as Error).message), latencyMs: performance.now() - started};
 	}
 
 	const latencyMs = performance.now() - started;
 	const parsed = parseSnapshot(text);
-	return parsed.ok ? {ok: true, snapshot: parsed.snapshot, latencyMs} : {ok: false, error: `${describeSource(source)}: ${parsed.error}`, latencyMs};
+	return parsed.ok ? {ok: true, snapshot: parsed.snapshot, latencyMs} : {ok: false, error: sourceError(source, `${describeSource(source)}: ${parsed.error}`), latencyMs};
 }
 
-/** Where a source reads from, for messages. */
+/** Where a source reads from, for messages: an HTTP source's URL without its secrets. */
 export function describeSource(source: StatusSource): string {
-	return source.kind === 'http' ? source.url : source.path;
+	return source.kind === 'http' ? redactUrl(source.url) : source.path;
 }
 
-/** A service health URL (e.g. `quantum_server`'s) is healthy when it answers 2xx within the timeout. */
+/**
+ * A failure as every face shows it: whatever quoted the source's URL (our messages, a socket
+ * error, a publisher's answer) is shown without its password and secret parameters.
+ */
+function sourceError(source: StatusSource, message: string): string {
+	return source.kind === 'http' ? hideSecrets(redactText(message), urlSecrets(source.url)) : redactText(message);
+}
+
+/**
+ * A service health URL (e.g. `quantum_server`'s) is healthy when it answers 2xx within the timeout.
+ * The reason never shows the URL's password or secret parameters.
+ */
 export async function checkServiceHealth(url: string, timeoutSeconds: number): Promise<HealthLevel & {latencyMs: number | null}> {
 	const started = performance.now();
 	try {
@@ -60,8 +72,10 @@ export async function checkServiceHealth(url: string, timeoutSeconds: number): P
 			return {state: 'ok', reason: `answered HTTP ${answer.status} in ${formatDuration(latencyMs)}`, latencyMs};
 		}
 
-		return {state: 'down', reason: `${url} answered HTTP ${answer.status} ${answer.statusText}`.trimEnd(), latencyMs};
+		const reason = `${redactUrl(url)} answered HTTP ${answer.status} ${answer.statusText}`.trimEnd();
+		return {state: 'down', reason: hideSecrets(redactText(reason), urlSecrets(url)), latencyMs};
 	} catch (error) {
+		// httpGet's messages are already clean.
 		return {state: 'down', reason: (error as Error).message, latencyMs: null};
 	}
 }
@@ -69,7 +83,7 @@ export async function checkServiceHealth(url: string, timeoutSeconds: number): P
 async function readHttp(url: string, timeoutMs: number, maxBytes: number, signal: AbortSignal | undefined): Promise<string> {
 	const answer = await httpGet(url, {timeoutMs, maxBytes, signal});
 	if (answer.status < 200 || answer.status > 299) {
-		throw new Error(`${url} answered HTTP ${answer.status} ${answer.statusText}`.trimEnd());
+		throw new Error(`${redactUrl(url)} answered HTTP ${answer.status} ${answer.statusText}`.trimEnd());
 	}
 
 	return answer.body.toString('utf8');

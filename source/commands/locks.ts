@@ -5,7 +5,8 @@ import type {LockView} from '../fleet/types.js';
 import {lockClearedEvent, openJournal, warnOnStderr} from '../journal/index.js';
 import {clearAll, clearStale, list, LocksDirError} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
-import {fit, printable} from '../report/columns.js';
+import {printable} from '../text/printable.js';
+import {fit} from '../text/width.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `

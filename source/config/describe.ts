@@ -1,4 +1,4 @@
-import {redact, redactArgv, redactUrl} from './redact.js';
+import {redact, redactArgv, redactUrl} from '../text/redact.js';
 import {isConfigured} from './resolve.js';
 import type {AccountConfig, ComponentConfig, FleetConfig, ServiceConfig, StatusSource} from './types.js';
 

@@ -1,8 +1,11 @@
-import {printable} from '../report/columns.js';
+import {printable} from '../text/printable.js';
+import {displayWidth, padToWidth} from '../text/width.js';
 import type {ActionResult, Plan, PlanStep} from './types.js';
 
+/** A column of at least `width` display cells, always followed by a space; measured once printable. */
 function pad(text: string, width: number): string {
-	return text.length >= width ? `${text} ` : text.padEnd(width);
+	const shown = printable(text);
+	return displayWidth(shown) >= width ? `${shown} ` : padToWidth(shown, width);
 }
 
 /** The plan as the operator reads it before saying yes: one numbered line per step. */

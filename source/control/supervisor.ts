@@ -6,6 +6,7 @@ import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
 import {probeProcess} from '../procs/identity.js';
+import {redactArgv} from '../text/redact.js';
 import {processControl, type ProcessControl} from './platform/index.js';
 import {decideRestart, describeExit, exitStatus, freshHistory, type ChildExit, type RestartHistory} from './restart-policy.js';
 
@@ -91,9 +92,13 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 	const {name, account, journal, log} = options;
 	const control = options.control ?? processControl();
 	const commandLine = options.command.join(' ');
+	// The lockfile is world-readable, so it records the command with secret options' values
+	// hidden (`--password [redacted]`). Nothing reads it back for identity: a v1 record is proven
+	// by its start token and its child's, never by its command.
+	const recordedCommand = `fleetdeck run ${name} -- ${redactArgv(options.command).join(' ')}`;
 	const acquired = await acquire(options.locksDir, name, {
 		account,
-		command: `fleetdeck run ${name} -- ${commandLine}`,
+		command: recordedCommand,
 		child: null,
 		context: options.context,
 	});
@@ -130,7 +135,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 
 			// Someone removed the lock (clear-all --force) or replaced it: take it back if the name is
 			// free; never take it from a live holder.
-			const again = await acquire(options.locksDir, name, {account, command: `fleetdeck run ${name} -- ${commandLine}`, child: childIdentity, takeOverStale: false, context: options.context}).catch(() => null);
+			const again = await acquire(options.locksDir, name, {account, command: recordedCommand, child: childIdentity, takeOverStale: false, context: options.context}).catch(() => null);
 			if (again?.acquired) {
 				held = {pid: again.record.pid, startToken: again.record.startToken, token: again.record.token};
 				event('lock.acquired', `${name}.lock was gone from under its supervisor; taken again (token ${held.token})`, {level: 'warn', pid: process.pid, detail: {fencingToken: held.token}});

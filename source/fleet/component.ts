@@ -3,7 +3,7 @@ import {isStale, type LockInspection} from '../locks/types.js';
 import {groupInstances, matchProcesses, type Instance} from '../procs/index.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {worst, type Level} from './levels.js';
-import {redactCommandLine} from '../config/redact.js';
+import {redactCommandLine} from '../text/redact.js';
 import type {ComponentState, ComponentView, LockView, Problem, ProcessView} from './types.js';
 
 /**

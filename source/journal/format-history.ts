@@ -1,5 +1,7 @@
 import {styleText} from 'node:util';
-import {columnWidth, fit, printable} from '../report/columns.js';
+import {columnWidth} from '../report/columns.js';
+import {printable} from '../text/printable.js';
+import {fit} from '../text/width.js';
 import type {EventLevel, JournalEvent} from './types.js';
 
 export interface HistoryFormatOptions {

@@ -1,4 +1,5 @@
-import {columnWidth, fit} from '../report/columns.js';
+import {columnWidth} from '../report/columns.js';
+import {fit} from '../text/width.js';
 import type {ComponentReport, ReportJson} from './types.js';
 
 const counters = [

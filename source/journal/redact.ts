@@ -1,40 +1,23 @@
-import {redactArgv, redactCommandLine, redacted, redactUrl} from '../config/redact.js';
 import type {LockRecord, ParsedLock} from '../locks/types.js';
+import {commandKeys, isSecretKey, redactArgv, redacted, redactText} from '../text/redact.js';
+
+// The journal's writer (`open-journal.ts`) takes the message redaction from here, with the details'.
+export {redactText} from '../text/redact.js';
 
 /**
  * Nothing secret is journaled: the database is readable by whoever can read the disk and is kept
- * for 90 days. A detail key is secret when it looks like a password, secret, key or credential,
- * or names a token (`token`, `accessToken`, `auth_token`, `TOKEN_FILE`), the same words the
- * config's redaction hides (DESIGN.md §3). Two token-named keys are identities, not secrets, and
- * are kept: `fencingToken` (a lock's fencing number; a lock record's own `token` must be
- * journaled under this name, see `lockRecordDetail`) and `startToken` (a process's start time,
- * which tells a reused PID apart).
+ * for 90 days. A detail key is secret by the same words the rest of fleetdeck hides (a password,
+ * token, secret, key or credential; see `text/redact.ts`), and a plain `token` always is: a lock
+ * record's fencing number is journaled as `fencingToken` (see `lockRecordDetail`), so a `token` in
+ * a detail is somebody's credential. `fencingToken` and `startToken` (a process's start time,
+ * which tells a reused PID apart) are identities and are kept.
  */
-const secretKey = /pass(word)?|secret|key|credential|token/i;
-const identityKeys = new Set(['fencingToken', 'startToken']);
-
-
-/** Keys whose value is a command: a lock's command line (a string), a component's argv (an array). */
-const commandKeys: ReadonlySet<string> = new Set(['command', 'argv', 'cmd']);
-
-/** Anything URL-shaped in free text: `http://user:pw@host/…`, `postgres://…?token=…`. */
-const urlInText = /\b[a-z][a-z\d+.-]*:\/\/[^\s"'<>]+/gi;
-
-/**
- * Free text (an event's message) with what looks secret hidden: values of secret-looking options
- * of a command line quoted in it (`--password hunter2`, `--api-key=x`), and passwords and secret
- * query parameters of URLs. Messages often quote a command line, so they are redacted too.
- */
-export function redactText(text: string): string {
-	return redactCommandLine(text).replaceAll(urlInText, url => redactUrl(url));
+export function isSecretDetailKey(key: string): boolean {
+	return key === 'token' || isSecretKey(key);
 }
 
 /** Nesting deeper than this is cut off: details are facts for a human, not object dumps. */
 const maxDepth = 8;
-
-export function isSecretDetailKey(key: string): boolean {
-	return secretKey.test(key) && !identityKeys.has(key);
-}
 
 /**
  * A JSON-safe deep copy of `detail` with secret values replaced by `[redacted]`, command lines
@@ -54,7 +37,8 @@ function plain(value: unknown, ancestors: Set<object>, depth: number, key?: stri
 
 	switch (typeof value) {
 		case 'string': {
-			return key !== undefined && commandKeys.has(key) ? redactCommandLine(value) : redactText(value);
+			// A command line and free text are read alike: as shell-like words, URLs among them.
+			return redactText(value);
 		}
 
 		case 'number': {

@@ -1,4 +1,4 @@
-import {isSecretKey} from '../config/redact.js';
+import {isSecretKey} from '../text/redact.js';
 
 /** A record field with the wrong type or value; parseLock turns it into an error string. */
 export class FieldError extends Error {}

@@ -1,4 +1,4 @@
-import {redactCommandLine} from '../config/redact.js';
+import {redactCommandLine} from '../text/redact.js';
 import {withIgnoredFields} from './fields.js';
 import type {ParseError} from './parse.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';

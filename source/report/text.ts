@@ -1,6 +1,8 @@
 import type {Level} from '../fleet/levels.js';
 import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
-import {fit, printable, wrap} from './columns.js';
+import {printable} from '../text/printable.js';
+import {displayWidth, fit} from '../text/width.js';
+import {wrap} from './columns.js';
 
 const levelLabel: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
 
@@ -23,7 +25,10 @@ function componentRow(account: string, component: ComponentView): string {
 	return row([levelLabel[component.level], account, component.name, stateText(component), pidText(component), component.lock?.verdict ?? '-']);
 }
 
-/** The `--once` table: fits 80 columns, level words rather than colours, problems spelled out. */
+/**
+ * The `--once` table: fits 80 display cells a line (a CJK or emoji name counts two a character),
+ * level words rather than colours, problems spelled out, every name and reason made printable.
+ */
 export function formatText(snapshot: FleetSnapshot): string {
 	const counts = new Map<Level, number>();
 	for (const problem of snapshot.problems) {
@@ -37,8 +42,8 @@ export function formatText(snapshot: FleetSnapshot): string {
 	// The host name is cut (not the level) when a long one would push the header past 80 columns.
 	const status = ` ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`;
 	const host = printable(snapshot.host);
-	const hostRoom = Math.max(8, 80 - 'fleetdeck '.length - [...status].length);
-	const lines = [`fleetdeck ${[...host].length > hostRoom ? fit(host, hostRoom) : host}${status}`];
+	const hostRoom = Math.max(8, 80 - 'fleetdeck '.length - displayWidth(status));
+	const lines = [`fleetdeck ${displayWidth(host) > hostRoom ? fit(host, hostRoom) : host}${status}`];
 	lines.push(row(['LEVEL', 'ACCOUNT', 'COMPONENT', 'STATE', 'PID', 'LOCK']));
 	for (const service of snapshot.services) {
 		lines.push(componentRow('(service)', service));

@@ -1,25 +1,4 @@
-/** Short durations for narrow columns: 45s, 12m03s, 1h02m, 3d04h. */
-export function duration(seconds: number | null): string {
-	if (seconds === null || !Number.isFinite(seconds) || seconds < 0) {
-		return '-';
-	}
-
-	const s = Math.floor(seconds);
-	const two = (n: number) => String(n).padStart(2, '0');
-	if (s < 60) {
-		return `${s}s`;
-	}
-
-	if (s < 3600) {
-		return `${Math.floor(s / 60)}m${two(s % 60)}s`;
-	}
-
-	if (s < 86_400) {
-		return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
-	}
-
-	return `${Math.floor(s / 86_400)}d${two(Math.floor(s / 3600) % 24)}h`;
-}
+import {displayWidth, sliceToWidth} from '../text/width.js';
 
 export function bytes(value: number | null): string {
 	if (value === null) {
@@ -56,21 +35,26 @@ export function sparkline(values: number[], bars: readonly string[], width: numb
 	return shown.map(value => bars[Math.min(bars.length - 1, Math.floor((value / max) * (bars.length - 1)))] ?? '').join('');
 }
 
-/** Word-wrap `text` to lines of at most `width` characters (longer words are cut). */
+/**
+ * Word-wrap `text` to lines of at most `width` cells (longer words are cut between characters).
+ * Callers pass printable text: a raw newline would be taken for a space.
+ */
 export function wrapText(text: string, width: number): string[] {
 	const room = Math.max(1, width);
 	const lines: string[] = [];
 	let line = '';
 	for (const word of text.split(/\s+/).filter(Boolean)) {
-		if (line && [...line].length + 1 + [...word].length > room) {
+		if (line && displayWidth(line) + 1 + displayWidth(word) > room) {
 			lines.push(line);
 			line = '';
 		}
 
 		line = line ? `${line} ${word}` : word;
-		while ([...line].length > room) {
-			lines.push([...line].slice(0, room).join(''));
-			line = [...line].slice(room).join('');
+		while (displayWidth(line) > room) {
+			// At least one character a line, even one wider than the room, so the loop always ends.
+			const head = sliceToWidth(line, room) || [...line][0] || '';
+			lines.push(head);
+			line = line.slice(head.length);
 		}
 	}
 

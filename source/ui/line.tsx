@@ -1,5 +1,7 @@
 import React from 'react';
 import {Text} from 'ink';
+import {printable} from '../text/printable.js';
+import {displayWidth, fit, sliceToWidth} from '../text/width.js';
 import type {Theme, Tone} from './theme.js';
 
 /** A run of text in one style. */
@@ -13,46 +15,56 @@ export interface Segment {
 /** One terminal line, built as data so layout and tests can measure it. */
 export type Line = Segment[];
 
-/** Display width; the deck only uses single-width symbols. */
+/** Display cells of `text` (CJK and emoji take two), as the terminal and Ink measure it. */
 export function textWidth(text: string): number {
-	return [...text].length;
+	return displayWidth(text);
 }
 
-/** Clip `text` to `width` (marking the cut with `ellipsis`) and pad it to exactly `width`. */
+/**
+ * One table cell: `text` made printable, clipped to `width` cells (marking the cut with
+ * `ellipsis`) and padded to exactly `width` cells.
+ */
 export function cell(text: string, width: number, ellipsis: string): string {
-	if (width <= 0) {
-		return '';
-	}
-
-	const chars = [...text];
-	const clipped = chars.length > width ? chars.slice(0, width - 1).join('') + ellipsis : text;
-	return clipped + ' '.repeat(Math.max(0, width - textWidth(clipped)));
+	return width <= 0 ? '' : fit(text, width, 'left', ellipsis);
 }
 
 export function lineText(line: Line): string {
 	return line.map(segment => segment.text).join('');
 }
 
-/** Cut a line to `width` columns, marking the cut. */
+/** Cut a line to `width` cells, marking the cut; a wide character is never split. */
 export function clipLine(line: Line, width: number, ellipsis: string): Line {
 	if (textWidth(lineText(line)) <= width) {
 		return line;
 	}
 
 	const clipped: Line = [];
-	let room = width - 1;
+	let room = width - textWidth(ellipsis);
 	for (const segment of line) {
 		if (room <= 0) {
 			break;
 		}
 
-		const chars = [...segment.text];
-		clipped.push({...segment, text: chars.slice(0, room).join('')});
-		room -= Math.min(room, chars.length);
+		const text = sliceToWidth(segment.text, room);
+		clipped.push({...segment, text});
+		room = text.length < segment.text.length ? 0 : room - textWidth(text);
 	}
 
 	clipped.push({text: ellipsis});
 	return clipped;
+}
+
+/**
+ * The last guard before the terminal: every segment printable, whoever built it. The line
+ * builders already escape what they take from the snapshot (so their widths are right); this
+ * catches a builder that forgot, because one raw ESC from a lockfile's name is an OSC 52
+ * clipboard write or a retitled window on the operator's terminal.
+ */
+function printableLine(line: Line): Line {
+	return line.map(segment => {
+		const text = printable(segment.text);
+		return text === segment.text ? segment : {...segment, text};
+	});
 }
 
 const asciiFallbacks: Record<string, string> = {
@@ -89,7 +101,8 @@ interface LineViewProps {
 
 /** One line of the deck, never wider than `width` and never wrapped. */
 export function LineView({line, width, theme}: LineViewProps) {
-	const shown = theme.unicode ? line : line.map(segment => ({...segment, text: asciiText(segment.text)}));
+	const safe = printableLine(line);
+	const shown = theme.unicode ? safe : safe.map(segment => ({...segment, text: asciiText(segment.text)}));
 	const clipped = clipLine(shown, width, theme.symbols.ellipsis);
 	return (
 		<Text wrap="truncate-end">

@@ -7,7 +7,7 @@ import {
 	redactDetail, redactText, toReportJson, type JournalEvent,
 } from '../../source/journal/index.js';
 import {packLevels, unpackLevels} from '../../source/journal/sample-levels.js';
-import {redactArgv} from '../../source/config/redact.js';
+import {redactArgv} from '../../source/text/redact.js';
 import {day, minute, t0} from './temp-journal.js';
 
 test('parseSince takes durations and ISO dates, and rejects the rest clearly', () => {

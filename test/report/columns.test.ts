@@ -1,22 +1,12 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import {columnWidth, fit, printable, wrap} from '../../source/report/columns.js';
+import {columnWidth, wrap} from '../../source/report/columns.js';
+import {displayWidth} from '../../source/text/width.js';
 
-test('printable shows control characters as escapes, never raw', () => {
-	assert.equal(printable('esc\u001B[2Jclear'), String.raw`esc\x1b[2Jclear`);
-	assert.equal(printable('fake\nCRIT ATLAS ok'), String.raw`fake\nCRIT ATLAS ok`);
-	assert.equal(printable('tab\there'), 'tab here');
-	assert.equal(printable('c1\u009Bx del\u007F'), String.raw`c1\x9bx del\x7f`);
-	assert.equal(printable('BRAIN_ATLAS ünïcode ✔'), 'BRAIN_ATLAS ünïcode ✔');
-});
-
-test('fit cuts with an ellipsis and pads to the exact width, by characters', () => {
-	assert.equal(fit('WATCHDOG_BG_CHALLENGE', 20), 'WATCHDOG_BG_CHALLEN…');
-	assert.equal(fit('ok', 5), 'ok   ');
-	assert.equal(fit('42', 5, 'right'), '   42');
-	assert.equal(fit('✔ running', 5, 'left', '~'), '✔ ru~');
-	assert.equal(fit('a\u001Bb', 10), String.raw`a\x1bb` + '    ');
+test('columnWidth measures printable text in display cells', () => {
 	assert.equal(columnWidth(['ab', 'a\u001B'], 1, 10), 5);
+	assert.equal(columnWidth(['口座アトラス'], 1, 20), 12, 'six CJK characters take twelve cells');
+	assert.equal(columnWidth(['口座アトラス'], 1, 10), 10);
 });
 
 test('wrap keeps every line within the width and indents continuations', () => {
@@ -39,4 +29,16 @@ test('wrap cuts a word longer than a line, so no line is wider than the width', 
 	assert.ok(lines.length >= 4, text);
 	assert.equal(lines.join('').replaceAll(' ', ''), `WARN${name}:stalelock(stale-dead):PID7isgone;/very/long/${'d'.repeat(90)}/.locks`, 'nothing is lost');
 	assert.match(lines[1] ?? '', /^ {6}\S/);
+});
+
+test('wrap measures wide characters in cells and never splits one', () => {
+	const name = `BRAIN_${'口座'.repeat(40)}`;
+	const text = wrap(`WARN ${name}: stale lock 🚀🚀 (stale-dead)`, 80, '      ');
+	const lines = text.split('\n');
+	for (const line of lines) {
+		assert.ok(displayWidth(line) <= 80, `${displayWidth(line)}: ${line}`);
+	}
+
+	assert.ok(lines.length >= 3, text);
+	assert.equal(lines.join('').replaceAll(' ', ''), `WARN${name}:stalelock🚀🚀(stale-dead)`, 'nothing is lost, no character is halved');
 });

@@ -1,5 +1,7 @@
 import type {AccountView, ComponentView, HealthLevelView} from '../../fleet/types.js';
-import {bytes, duration, percent, sparkline} from '../format.js';
+import {shortDuration} from '../../text/duration.js';
+import {printable} from '../../text/printable.js';
+import {bytes, percent, sparkline} from '../format.js';
 import {cell, type Line} from '../line.js';
 import type {Theme} from '../theme.js';
 
@@ -17,7 +19,7 @@ function componentLines(components: ComponentView[], theme: Theme): Line[] {
 		return [
 			{text: '  '},
 			{text: cell(`${badge.symbol} ${badge.word}`, 13, ellipsis), tone: badge.tone},
-			{text: cell(component.name, 24, ellipsis), bold: true},
+			{text: `${cell(component.name, 23, ellipsis)} `, bold: true},
 			{text: cell(component.role, 9, ellipsis), tone: 'muted'},
 			{text: extras, tone: component.instances > 1 ? 'crit' : 'muted'},
 		];
@@ -43,10 +45,10 @@ function processLines(components: ComponentView[], theme: Theme): Line[] {
 				process.instance === process.pid ? String(process.instance) : `${process.instance}^`,
 				percent(process.cpu),
 				bytes(process.memoryBytes),
-				duration(process.uptimeSeconds),
+				shortDuration(process.uptimeSeconds),
 			])}`},
 			{text: cell(process.holdsLock ? 'holder' : '-', 7, ellipsis), tone: process.holdsLock ? 'ok' : 'muted', bold: process.holdsLock},
-			{text: process.command, tone: 'muted'},
+			{text: printable(process.command), tone: 'muted'},
 		]),
 	];
 }
@@ -62,10 +64,10 @@ function lockLines(account: AccountView, theme: Theme): Line[] {
 		const badge = theme.verdict(lock.verdict);
 		return [
 			{text: '  '},
-			{text: cell(lock.name, 24, ellipsis), bold: true},
+			{text: `${cell(lock.name, 23, ellipsis)} `, bold: true},
 			{text: cell(`${badge.symbol} ${badge.word}`, 18, ellipsis), tone: badge.tone},
 			{text: cell(lock.pid === null ? 'PID -' : `PID ${lock.pid}`, 11, ellipsis)},
-			{text: lock.reason, tone: 'muted'},
+			{text: printable(lock.reason), tone: 'muted'},
 		];
 	});
 }
@@ -75,7 +77,7 @@ function healthLine(name: string, level: HealthLevelView, theme: Theme): Line {
 	return [
 		{text: `  ${cell(name, 12, theme.symbols.ellipsis)}`},
 		{text: cell(`${badge.symbol} ${badge.word}`, 11, theme.symbols.ellipsis), tone: badge.tone},
-		{text: level.reason, tone: 'muted'},
+		{text: printable(level.reason), tone: 'muted'},
 	];
 }
 
@@ -91,7 +93,7 @@ function healthLines(account: AccountView, theme: Theme): Line[] {
 		healthLine('broker', health.broker, theme),
 	];
 	const facts = [health.asOf ? `as of ${health.asOf}` : 'no snapshot yet', health.error ? `last poll failed: ${health.error}` : ''].filter(Boolean);
-	lines.push([{text: `  ${facts.join(`, `)}`, tone: health.error ? 'warn' : 'muted'}]);
+	lines.push([{text: `  ${printable(facts.join(', '))}`, tone: health.error ? 'warn' : 'muted'}]);
 	if (health.stale) {
 		lines.push([{text: '  STALE: status data is older than three poll intervals', tone: 'warn', bold: true}]);
 	}
@@ -115,7 +117,7 @@ function driftLines(account: AccountView, theme: Theme): Line[] {
 			{text: cell(drift.class, 20, theme.symbols.ellipsis), tone},
 			{text: cell(drift.status, 10, theme.symbols.ellipsis), tone: 'muted'},
 			{text: cell(`#${drift.positionId} ${drift.symbol ?? ''}`, 18, theme.symbols.ellipsis)},
-			{text: drift.message, tone: 'muted'},
+			{text: printable(drift.message), tone: 'muted'},
 		]);
 	}
 
@@ -134,11 +136,15 @@ function latencyLine(latency: number[], theme: Theme): Line {
 	];
 }
 
-/** Everything the detail pane can show for one account, top to bottom; the pane scrolls through it. */
+/**
+ * Everything the detail pane can show for one account, top to bottom; the pane scrolls through it.
+ * Every string from the snapshot is made printable here (`cell` does it for table cells): names,
+ * commands, reasons and broker text come from lockfiles, processes and status sources.
+ */
 export function detailLines(account: AccountView, latency: number[], theme: Theme): Line[] {
 	const level = theme.level(account.level);
 	return [
-		[{text: `${account.id} ${account.number}  `, bold: true}, {text: `${level.symbol} ${level.word}`, tone: level.tone}, {text: account.enabled ? '' : '  (disabled)', tone: 'muted'}],
+		[{text: `${printable(`${account.id} ${account.number}`)}  `, bold: true}, {text: `${level.symbol} ${level.word}`, tone: level.tone}, {text: account.enabled ? '' : '  (disabled)', tone: 'muted'}],
 		heading('Components'),
 		...componentLines(account.components, theme),
 		heading('Processes'),

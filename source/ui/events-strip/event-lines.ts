@@ -1,10 +1,11 @@
 import type {EventLevel, JournalEvent} from '../../journal/types.js';
+import {printable} from '../../text/printable.js';
 import {clockTime} from '../format.js';
 import {cell, type Line} from '../line.js';
 import type {Notice} from '../store/action-store.js';
 import type {Theme, Tone} from '../theme.js';
 
-/** A journal event or a deck notice, as the strip and the events view list them. */
+/** A journal event or a deck notice, as the strip and the events view list them; `text` is printable. */
 export interface EventItem {
 	key: string;
 	at: number;
@@ -21,9 +22,9 @@ export function eventItems(events: readonly JournalEvent[], notices: readonly No
 		key: `j${event.id}`,
 		at: Date.parse(event.at),
 		level: event.level,
-		text: `${event.component ?? event.account ?? 'fleet'} ${event.kind}: ${event.message}`,
+		text: printable(`${event.component ?? event.account ?? 'fleet'} ${event.kind}: ${event.message}`),
 	}));
-	const local = notices.map((notice): EventItem => ({key: `n${notice.id}`, at: notice.at, level: notice.level, text: `deck: ${notice.message}`}));
+	const local = notices.map((notice): EventItem => ({key: `n${notice.id}`, at: notice.at, level: notice.level, text: `deck: ${printable(notice.message)}`}));
 	return [...journal, ...local].sort((a, b) => a.at - b.at);
 }
 

@@ -1,6 +1,7 @@
 import React from 'react';
 import {Box} from 'ink';
 import type {FleetSnapshot, HealthLevelView} from '../../fleet/types.js';
+import {printable} from '../../text/printable.js';
 import {clockTime} from '../format.js';
 import {Lines, type Line, type Segment} from '../line.js';
 import type {Theme} from '../theme.js';
@@ -26,7 +27,7 @@ export function headerHeight(stale: boolean, error: string | null): number {
 }
 
 export function headerLines({snapshot, now, stale, error, pollSeconds, width, theme}: HeaderProps): Line[] {
-	const line: Line = [{text: 'fleetdeck ', bold: true, tone: 'accent'}, {text: `${snapshot?.host ?? ''} ${clockTime(now, {seconds: false})}  `}];
+	const line: Line = [{text: 'fleetdeck ', bold: true, tone: 'accent'}, {text: `${printable(snapshot?.host ?? '')} ${clockTime(now, {seconds: false})}  `}];
 	if (snapshot === null) {
 		line.push({text: `reading the fleet${theme.symbols.ellipsis}`, tone: 'muted'});
 	} else {
@@ -46,9 +47,9 @@ export function headerLines({snapshot, now, stale, error, pollSeconds, width, th
 
 	const lines = [line];
 	if (stale) {
-		lines.push([{text: ` STALE: no fresh data for over ${3 * pollSeconds} s${error ? ` (${error})` : ''} `, tone: 'crit', bold: true, inverse: true}]);
+		lines.push([{text: ` STALE: no fresh data for over ${3 * pollSeconds} s${error ? ` (${printable(error)})` : ''} `, tone: 'crit', bold: true, inverse: true}]);
 	} else if (error) {
-		lines.push([{text: `refresh failed, showing the last data: ${error}`, tone: 'warn'}]);
+		lines.push([{text: `refresh failed, showing the last data: ${printable(error)}`, tone: 'warn'}]);
 	}
 
 	return lines;

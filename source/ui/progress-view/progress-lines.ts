@@ -1,4 +1,5 @@
 import type {Plan, StepStatus} from '../../control/types.js';
+import {printable} from '../../text/printable.js';
 import {titleLine, type Line} from '../line.js';
 import type {Theme, Tone} from '../theme.js';
 
@@ -48,8 +49,8 @@ export function progressLines({plan, progress, frame, height, width, theme}: Pro
 		return [
 			{text: `  ${statusSymbol(status, turning, theme)} `, tone: statusTones[status]},
 			{text: `${status.padEnd(8)} `, tone: statusTones[status]},
-			{text: step.label},
-			{text: message ? `  ${message}` : '', tone: 'muted'},
+			{text: printable(step.label)},
+			{text: message ? `  ${printable(message)}` : '', tone: 'muted'},
 		];
 	});
 	const room = Math.max(0, height - 1);

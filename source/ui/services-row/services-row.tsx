@@ -1,5 +1,6 @@
 import React from 'react';
 import type {FleetSnapshot, LockView} from '../../fleet/types.js';
+import {printable} from '../../text/printable.js';
 import {LineView, type Line} from '../line.js';
 import type {Theme} from '../theme.js';
 
@@ -31,7 +32,7 @@ export function servicesLine(snapshot: FleetSnapshot, theme: Theme): Line {
 
 	for (const service of snapshot.services) {
 		const badge = theme.component(service.state);
-		line.push({text: ` ${service.name} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
+		line.push({text: ` ${printable(service.name)} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
 		if (service.instances > 1) {
 			line.push({text: ` x${service.instances}`, tone: 'crit'});
 		}
@@ -47,7 +48,7 @@ export function servicesLine(snapshot: FleetSnapshot, theme: Theme): Line {
 		line.push({text: `${line.length > 0 ? '  ' : ''}other locks `, tone: 'muted', bold: true});
 		for (const lock of strays) {
 			const badge = theme.verdict(lock.verdict);
-			line.push({text: ` ${lock.name} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
+			line.push({text: ` ${printable(lock.name)} `, bold: true}, {text: `${badge.symbol} ${badge.word}`, tone: badge.tone});
 		}
 	}
 
