@@ -252,6 +252,7 @@ class SqliteJournal implements Journal {
 		const ids = this.#flushIds();
 		if (ids === null) {
 			this.#trimHeld();
+			this.#scheduleRetry();
 			return null;
 		}
 
@@ -392,19 +393,27 @@ class SqliteJournal implements Journal {
 		}
 
 		this.#retryAt = performance.now() + this.#retryDelayMs;
-		if (this.#closed || this.#held.length === 0) {
-			return;
-		}
-
 		if (this.#retryTimer !== null) {
 			clearTimeout(this.#retryTimer);
+			this.#retryTimer = null;
+		}
+
+		this.#scheduleRetry();
+	}
+
+	/** Write what is held when the retry is due, even if no new event comes to trigger it. */
+	#scheduleRetry(): void {
+		if (this.#closed || this.#held.length === 0 || this.#retryTimer !== null) {
+			return;
 		}
 
 		// Unref'd: held events never keep a finished command alive (close makes the last try).
 		this.#retryTimer = setTimeout(() => {
 			this.#retryTimer = null;
-			this.#flush();
-		}, this.#retryDelayMs).unref();
+			if (!this.#flush()) {
+				this.#scheduleRetry();
+			}
+		}, Math.max(0, this.#retryAt - performance.now())).unref();
 	}
 
 	#recovered(written: number, dropped: number): void {
@@ -439,7 +448,6 @@ class SqliteJournal implements Journal {
 	}
 
 	#openRepairing(check: boolean): void {
-		const found = statSync(this.path, {throwIfNoEntry: false});
 		try {
 			this.#connect(check);
 		} catch (error) {
@@ -447,8 +455,9 @@ class SqliteJournal implements Journal {
 				throw error;
 			}
 
+			const found = this.#identity;
 			this.#release();
-			this.#replaceDamaged(found, error);
+			this.#replaceDamaged(found ?? undefined, error);
 		}
 	}
 
@@ -474,6 +483,9 @@ class SqliteJournal implements Journal {
 		this.#createPrivately();
 		const db = this.#connectTo(this.path, {timeout: this.#busyTimeoutMs});
 		this.#db = db;
+		// The file this connection is on, for proof that a file found damaged is still the one at `path`.
+		const stats = statSync(this.path);
+		this.#identity = {dev: stats.dev, ino: stats.ino};
 		db.pragma('journal_mode = WAL');
 		// A process crash loses nothing committed in WAL mode with NORMAL; only an OS crash or power
 		// loss can drop the last few events, a fair price for not fsyncing on every event.
@@ -483,14 +495,12 @@ class SqliteJournal implements Journal {
 			// weeks later: looked for once, when a process first opens the journal.
 			const verdict: unknown = db.pragma('quick_check(1)', {simple: true});
 			if (verdict !== 'ok') {
-				throw new DamagedJournal(`quick_check: ${String(verdict)}`);
+				throw new DamagedJournal(`quick_check: ${String(verdict).replaceAll(/\s*\n\s*/g, ' ')}`);
 			}
 		}
 
 		migrate(db);
 		this.#statements = prepareStatements(db);
-		const stats = statSync(this.path);
-		this.#identity = {dev: stats.dev, ino: stats.ino};
 	}
 
 	/**
