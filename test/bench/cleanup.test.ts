@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {readdirSync, readFileSync} from 'node:fs';
+import {readdirSync, readFileSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import test, {type TestContext} from 'node:test';
@@ -99,6 +99,12 @@ async function startHolder(t: TestContext) {
 	assert.ok(started.length >= fillers.length + 11, `the fake bots are missing: ${started.length} processes`);
 	const dirs = [...benchDirs()].filter(name => !dirsBefore.has(name));
 	assert.equal(dirs.length, 1, 'the fixture fleet\'s temp directory');
+	// Only a SIGKILLed bench leaves it behind.
+	t.after(() => {
+		for (const name of dirs) {
+			rmSync(path.join(os.tmpdir(), name), {recursive: true, force: true});
+		}
+	});
 	return {child, pgid, started, fillers, dirs, exited, output: () => stdout + stderr};
 }
 
