@@ -14,6 +14,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {formatTable, row, type BenchRow} from './table.js';
 import {startFixtureFleet} from './temp-fleet.js';
+import {untilBenchExit} from './cleanup.js';
 
 const cli = fileURLToPath(new URL('../source/cli.js', import.meta.url));
 const clockTicks = 100;
@@ -28,6 +29,10 @@ function cpuSeconds(pid: number): number {
 async function idleShare(command: string[], seconds: number): Promise<number> {
 	const socket = path.join(os.tmpdir(), `fleetdeck-bench-${process.pid}-${Date.now()}.sock`);
 	const tmux = (...args: string[]) => execFileSync('tmux', ['-S', socket, ...args], {encoding: 'utf8'});
+	const killServer = untilBenchExit(() => {
+		spawnSync('tmux', ['-S', socket, 'kill-server']);
+		rmSync(socket, {force: true});
+	});
 	try {
 		tmux('new-session', '-d', '-s', 'idle', '-x', '100', '-y', '30', ['env', '-u', 'CI', '-u', 'CONTINUOUS_INTEGRATION', 'LANG=C.UTF-8', ...command].map(arg => JSON.stringify(arg)).join(' '));
 		const pid = Number(tmux('list-panes', '-t', 'idle', '-F', '#{pane_pid}').trim());
@@ -38,8 +43,7 @@ async function idleShare(command: string[], seconds: number): Promise<number> {
 		await sleep(seconds * 1000);
 		return (100 * (cpuSeconds(pid) - before)) / ((Date.now() - started) / 1000);
 	} finally {
-		spawnSync('tmux', ['-S', socket, 'kill-server']);
-		rmSync(socket, {force: true});
+		killServer();
 	}
 }
 

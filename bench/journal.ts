@@ -15,6 +15,7 @@ import Database from 'better-sqlite3';
 import {openJournal, type EventKind, type NewEvent} from '../source/journal/index.js';
 import type {WriterSummary} from '../test/journal/writer.js';
 import {formatTable, row, type BenchRow} from './table.js';
+import {untilBenchExit} from './cleanup.js';
 
 const writerScript = fileURLToPath(new URL('../test/journal/writer.js', import.meta.url));
 
@@ -31,6 +32,8 @@ async function writeRate(directory: string, writers: number, eventsEach: number)
 
 async function runWriter(database: string, label: string, count: number): Promise<WriterSummary> {
 	const child = spawn(process.execPath, [writerScript, database, '--label', label, '--count', String(count)], {stdio: ['ignore', 'pipe', 'inherit']});
+	const stop = untilBenchExit(() => child.kill('SIGKILL'));
+	child.once('exit', stop);
 	let output = '';
 	child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
 		output += chunk;
@@ -86,6 +89,9 @@ export async function benchJournal(options: {events?: number; writerEvents?: num
 	const eventCount = options.events ?? 1_000_000;
 	const writerEvents = options.writerEvents ?? 2000;
 	const directory = mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-journal-'));
+	const remove = untilBenchExit(() => {
+		rmSync(directory, {recursive: true, force: true});
+	});
 	try {
 		const single = await writeRate(directory, 1, writerEvents);
 		const four = await writeRate(directory, 4, writerEvents);
@@ -109,7 +115,7 @@ export async function benchJournal(options: {events?: number; writerEvents?: num
 			row(`journal: fill ${eventCount} events in one transaction`, fillMs, 'ms'),
 		];
 	} finally {
-		rmSync(directory, {recursive: true, force: true});
+		remove();
 	}
 }
 

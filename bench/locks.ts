@@ -17,6 +17,7 @@ import {acquire, release} from '../source/locks/index.js';
 import {watchLocks} from '../source/ui/watch-locks.js';
 import {formatTable, median, percentile, row, type BenchRow} from './table.js';
 import {startFixtureFleet} from './temp-fleet.js';
+import {untilBenchExit} from './cleanup.js';
 
 async function perSecond(durationMs: number, operation: () => Promise<void>): Promise<number> {
 	const deadline = performance.now() + durationMs;
@@ -32,6 +33,9 @@ async function perSecond(durationMs: number, operation: () => Promise<void>): Pr
 
 export async function benchLockOps(durationMs = 3000): Promise<BenchRow[]> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-locks-'));
+	const remove = untilBenchExit(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	try {
 		const ops = await perSecond(durationMs, async () => {
 			const result = await acquire(dir, 'BENCH');
@@ -51,7 +55,7 @@ export async function benchLockOps(durationMs = 3000): Promise<BenchRow[]> {
 		// Per operation, so that every ratio in the table reads "lower is better".
 		return [row(`lock acquire + release (${ops.toFixed(0)}/s)`, 1000 / ops, 'ms/op', `link + unlink loop (${floor.toFixed(0)}/s)`, 1000 / floor)];
 	} finally {
-		rmSync(dir, {recursive: true, force: true});
+		remove();
 	}
 }
 

@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {acquire} from '../source/locks/index.js';
+import {untilBenchExit} from './cleanup.js';
 
 const fakeBot = fileURLToPath(new URL('../fixtures/fake-bot.js', import.meta.url));
 
@@ -42,6 +43,13 @@ function writeFleet(accounts: number): {dir: string; configFile: string; locksDi
 export async function startFixtureFleet(): Promise<BenchFleet> {
 	const {dir, configFile, locksDir, marker, names} = writeFleet(5);
 	const bots: ChildProcess[] = [];
+	const close = untilBenchExit(() => {
+		for (const bot of bots) {
+			bot.kill('SIGKILL');
+		}
+
+		rmSync(dir, {recursive: true, force: true});
+	});
 	for (const name of names) {
 		const bot = spawn(process.execPath, [fakeBot, `${name}.py`, marker], {stdio: 'ignore'});
 		bots.push(bot);
@@ -52,13 +60,7 @@ export async function startFixtureFleet(): Promise<BenchFleet> {
 		}
 	}
 
-	return {dir, configFile, locksDir, close() {
-		for (const bot of bots) {
-			bot.kill('SIGKILL');
-		}
-
-		rmSync(dir, {recursive: true, force: true});
-	}};
+	return {dir, configFile, locksDir, close};
 }
 
 /** A lock held by `pid`: acquired here, then rewritten to name the bot (its real start token). */
@@ -85,24 +87,35 @@ async function acquireFor(locksDir: string, name: string, pid: number): Promise<
 /** `accounts` accounts × brain + watchdog, and a service, with nothing running and no locks. */
 export function writeLargeFleet(accounts: number): BenchFleet {
 	const {dir, configFile, locksDir} = writeFleet(accounts);
-	return {dir, configFile, locksDir, close() {
+	return {dir, configFile, locksDir, close: untilBenchExit(() => {
 		rmSync(dir, {recursive: true, force: true});
-	}};
+	})};
 }
 
 /**
- * `count` unrelated `sleep` processes, started by one shell in its own process group (so they
- * cost one spawn here and one group kill to remove). Resolves once they all run.
+ * `count` unrelated `sleep` processes, started by one shell in its own process group (so they cost
+ * one spawn here and one group kill to remove). Resolves once they all run. They go with the bench
+ * however it ends: `stop`, the bench's exit or signal (see cleanup.ts), and even a SIGKILL of the
+ * bench, which nothing here can catch: the shell then reads end-of-file on its stdin (a pipe from
+ * this process, closed by the kernel) and kills its whole group, itself included.
  */
-export async function startSleepers(count: number): Promise<{count: number; stop(): void}> {
-	const shell = spawn('sh', ['-c', `i=0; while [ $i -lt ${count} ]; do sleep 3600 & i=$((i+1)); done; echo started; wait`], {stdio: ['ignore', 'pipe', 'ignore'], detached: true});
-	await new Promise<void>((resolve, reject) => {
-		shell.stdout.once('data', () => resolve());
-		shell.once('exit', code => reject(new Error(`could not start ${count} sleep processes (shell exited ${code})`)));
-	});
-	return {count, stop() {
+export async function startSleepers(count: number): Promise<{count: number; pgid: number; stop(): void}> {
+	const script = `i=0; while [ $i -lt ${count} ]; do sleep 3600 & i=$((i+1)); done; echo started; read -r _; kill -KILL 0`;
+	const shell = spawn('sh', ['-c', script], {stdio: ['pipe', 'pipe', 'ignore'], detached: true});
+	const stop = untilBenchExit(() => {
 		try {
 			process.kill(-shell.pid!, 'SIGKILL');
 		} catch {}
-	}};
+	});
+	await new Promise<void>((resolve, reject) => {
+		shell.stdout.once('data', () => resolve());
+		shell.once('exit', code => reject(new Error(`could not start ${count} sleep processes (shell exited ${code})`)));
+	}).catch((error: unknown) => {
+		stop();
+		throw error;
+	});
+	// Neither pipe may keep the bench alive; the stdin pipe stays open, unwritten, until the bench ends.
+	shell.stdout.destroy();
+	(shell.stdin as unknown as {unref?: () => void}).unref?.();
+	return {count, pgid: shell.pid!, stop};
 }

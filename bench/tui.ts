@@ -24,6 +24,7 @@ import {createTheme} from '../source/ui/theme.js';
 import {watchLocks} from '../source/ui/watch-locks.js';
 import {FakeTime} from '../test/ui/fake-time.js';
 import {componentView, FakeController, incidentFleet, journalEvent, largeFleet} from '../test/ui/fixtures.js';
+import {untilBenchExit} from './cleanup.js';
 
 export interface BenchFigure {
 	name: string;
@@ -102,6 +103,9 @@ function fixedSources(snapshot: FleetSnapshot, events: JournalEvent[] = []): Dec
 /** Lock file written → the deck's frame names it, through chokidar and the fleet store. */
 async function lockLatency(samples: number): Promise<number[]> {
 	const dir = mkdtempSync(path.join(os.tmpdir(), 'fleetdeck-bench-tui-'));
+	const remove = untilBenchExit(() => {
+		rmSync(dir, {recursive: true, force: true});
+	});
 	const base = incidentFleet();
 	const sources: DeckSources = {
 		...fixedSources(base),
@@ -133,7 +137,7 @@ async function lockLatency(samples: number): Promise<number[]> {
 		}
 	} finally {
 		deck.dispose();
-		rmSync(dir, {recursive: true, force: true});
+		remove();
 	}
 
 	return latencies;
@@ -216,6 +220,8 @@ const here = fileURLToPath(import.meta.url);
 /** CPU seconds a child used over `seconds` of idling: a deck of `accounts`, or bare Node (0). */
 async function idleCpu(accounts: number, seconds: number): Promise<number> {
 	const child = spawn(process.execPath, [here, '--idle', String(accounts), String(seconds)], {stdio: ['ignore', 'pipe', 'inherit']});
+	const stop = untilBenchExit(() => child.kill('SIGKILL'));
+	child.once('exit', stop);
 	let output = '';
 	child.stdout.on('data', chunk => {
 		output += String(chunk);

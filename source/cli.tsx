@@ -3,7 +3,7 @@ import {existsSync} from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import {ConfigError, loadConfig} from './config/index.js';
-import {commonFlags, parseArgs, UsageError} from './commands/args.js';
+import {commonFlags, HelpRequested, parseArgs, UsageError} from './commands/args.js';
 import {parseFormat, runOnce} from './commands/status.js';
 
 const help = `
@@ -31,7 +31,7 @@ const help = `
 	  --locks-dir DIR    locks directory (default: the config's, else ./.locks)
 	  --no-color         no colours in the deck (NO_COLOR=1 does the same)
 	  --version          print the version
-	  --help             print this help
+	  --help, -h         print this help
 
 	Exit codes: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, 64 usage or config error,
 	75 lock held by someone else.
@@ -103,6 +103,11 @@ async function main(argv: string[]): Promise<number> {
 	try {
 		return await (load ? (await load())(rest) : statusCommand(argv));
 	} catch (error) {
+		if (error instanceof HelpRequested) {
+			process.stdout.write(error.help);
+			return 0;
+		}
+
 		if (error instanceof ConfigError) {
 			await journalRejection(error);
 		}

@@ -3,13 +3,24 @@ import meow, {type AnyFlags, type Result} from 'meow';
 /** Bad command-line usage: exit 64 (EX_USAGE), message only, no stack trace. */
 export class UsageError extends Error {}
 
+/**
+ * `--help` (or `-h`) was given: the CLI prints `help` on stdout and exits 0, and the command does
+ * nothing else. Thrown from `parseArgs`, before a command has loaded a config or touched a lock:
+ * `locks clear-stale --help` once removed a stale lock instead of explaining itself.
+ */
+export class HelpRequested extends Error {
+	constructor(readonly help: string) {
+		super('help requested');
+	}
+}
+
 export const commonFlags = {
 	config: {type: 'string'},
 	locksDir: {type: 'string'},
 } as const satisfies AnyFlags;
 
 function knownFlagNames(flags: AnyFlags): Set<string> {
-	const names = new Set(['help', 'version']);
+	const names = new Set(['help', 'h', 'version']);
 	for (const [name, flag] of Object.entries(flags)) {
 		names.add(name);
 		if (flag.shortFlag) {
@@ -54,7 +65,15 @@ function spelled(name: string): string {
  * process keeps its argv (see keepingArgv).
  */
 export function parseArgs<Flags extends AnyFlags>(argv: string[], help: string, flags: Flags): Result<Flags> {
-	const cli = keepingArgv(() => meow(help, {importMeta: import.meta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined}));
+	// meow's own autoHelp answers only a lone `--help`, and by exiting the process from inside the
+	// parse; declared as a boolean here, `-h clear-stale` cannot swallow the next word as its value.
+	const withHelp = {...flags, help: {type: 'boolean', shortFlag: 'h'}} as const satisfies AnyFlags;
+	const cli = keepingArgv(() => meow(help, {importMeta: import.meta, argv, flags: withHelp, allowUnknownFlags: true, booleanDefault: undefined, autoHelp: false})) as unknown as Result<Flags>;
+	// Help wins over everything else on the line, a bad flag included: asking is never an error.
+	if (cli.unnormalizedFlags['help'] === true) {
+		throw new HelpRequested(cli.help);
+	}
+
 	const known = knownFlagNames(flags);
 	const unknown = Object.keys(cli.unnormalizedFlags).filter(name => !known.has(name) && !known.has(name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())));
 	if (unknown.length > 0) {

@@ -2,6 +2,7 @@ import process from 'node:process';
 import {loadConfig} from '../config/index.js';
 import {ActionUsageError, scopeFor, withController} from '../control/cli-action.js';
 import {formatLaunchTable} from '../control/format.js';
+import {sharedDirWarning} from '../files/private-dir.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `
@@ -25,6 +26,11 @@ const help = `
 export async function launchCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, help, {...commonFlags, dryRun: {type: 'boolean'}});
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
+	const logsWarning = sharedDirWarning(config.logsDir, 'logs directory');
+	if (logsWarning !== null) {
+		process.stderr.write(`fleetdeck: ${logsWarning}\n`);
+	}
+
 	let scope;
 	try {
 		scope = await scopeFor(config, cli.input);

@@ -4,6 +4,7 @@ import {loadConfig} from '../config/index.js';
 import type {RestartPolicy} from '../config/types.js';
 import {defaultBackoff, findComponent} from '../control/components.js';
 import {runSupervisor} from '../control/supervisor.js';
+import {sharedDirWarning} from '../files/private-dir.js';
 import {judgeContext} from '../fleet/gather.js';
 import {openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {validateLockName} from '../locks/index.js';
@@ -68,6 +69,12 @@ export async function runCommand(argv: string[]): Promise<number> {
 
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
 	const component = findComponent(config, name);
+	// Launched, this supervisor's own output is the log in that directory.
+	const logsWarning = sharedDirWarning(config.logsDir, 'logs directory');
+	if (logsWarning !== null) {
+		process.stderr.write(`fleetdeck: ${logsWarning}\n`);
+	}
+
 	// The first run on a fresh checkout creates the locks directory rather than failing.
 	mkdirSync(config.locksDir, {recursive: true});
 	const journal = openJournal(config.journal, {retentionDays: config.journalRetention, onWarning: warnOnStderr});

@@ -1,9 +1,11 @@
 import {spawn} from 'node:child_process';
-import {closeSync, mkdirSync, openSync, readSync, fstatSync, writeSync} from 'node:fs';
+import {closeSync, mkdirSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
 import type {Journal} from '../journal/types.js';
+import {ensurePrivateDir} from '../files/private-dir.js';
 import {inspect, type JudgeContext} from '../locks/index.js';
+import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
 import {lockHeldExitCode} from './supervisor.js';
 
 export interface LaunchDeps {
@@ -41,22 +43,15 @@ export function supervisorArgv(cliPath: string, config: FleetConfig, component: 
 	];
 }
 
-/** The last few non-empty lines of a log file, for a failure report. */
+/**
+ * The last few non-empty lines of a log file, for a failure report; a log that cannot be read
+ * gives '' and one that is not a regular file (a link swapped in since) says so instead.
+ */
 export function logTail(file: string, lines = 5): string {
-	let fd: number | undefined;
 	try {
-		fd = openSync(file, 'r');
-		const size = fstatSync(fd).size;
-		const length = Math.min(size, 4096);
-		const buffer = Buffer.alloc(length);
-		readSync(fd, buffer, 0, length, size - length);
-		return buffer.toString('utf8').split(/\r?\n/).filter(line => line.trim() !== '').slice(-lines).join('\n');
-	} catch {
-		return '';
-	} finally {
-		if (fd !== undefined) {
-			closeSync(fd);
-		}
+		return readLogTail(file, lines);
+	} catch (error) {
+		return error instanceof LogFileError ? `(not read: ${error.message})` : '';
 	}
 }
 
@@ -75,10 +70,22 @@ function sleep(ms: number): Promise<void> {
 export async function launchComponent(component: ComponentConfig, deps: LaunchDeps, progress: (message: string) => void): Promise<LaunchReport> {
 	const {config, journal} = deps;
 	const name = component.name;
-	mkdirSync(config.logsDir, {recursive: true});
+	ensurePrivateDir(config.logsDir);
 	mkdirSync(config.locksDir, {recursive: true});
 	const logFile = path.join(config.logsDir, `${name}.log`);
-	const log = openSync(logFile, 'a');
+	let log: number;
+	try {
+		log = openLogForAppend(logFile);
+	} catch (error) {
+		if (!(error instanceof LogFileError)) {
+			throw error;
+		}
+
+		const message = `${name} not started: ${error.message}`;
+		journal.record({kind: 'launch.failed', message, account: component.account, component: name, pid: null});
+		return {ok: false, message, pid: null};
+	}
+
 	let supervisor;
 	try {
 		writeSync(log, `--- ${new Date().toISOString()} fleetdeck launch: starting ${name} ---\n`);

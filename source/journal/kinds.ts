@@ -26,6 +26,8 @@ export const defaultLevels: Record<EventKind, EventLevel> = {
 	'launch.failed': 'crit',
 	'supervisor.started': 'info',
 	'supervisor.stopped': 'info',
+	'journal.replaced': 'warn',
+	'journal.dropped': 'warn',
 };
 
 const families = [...new Set(eventKinds.map(kind => kind.slice(0, kind.indexOf('.'))))];

@@ -3,6 +3,8 @@
  * `fleetdeck report --json` prints a `ReportJson`; their field names are a contract.
  */
 
+import type Database from 'better-sqlite3';
+
 /** Every kind of event, grouped in families (`lock`, `process`, …) that `--kind lock` selects at once. */
 export const eventKinds = [
 	'lock.acquired',
@@ -29,6 +31,8 @@ export const eventKinds = [
 	'launch.failed',
 	'supervisor.started',
 	'supervisor.stopped',
+	'journal.replaced',
+	'journal.dropped',
 ] as const;
 
 export type EventKind = (typeof eventKinds)[number];
@@ -153,15 +157,24 @@ export interface JournalOptions {
 	/** How long a writer waits for another writer's lock before giving up, ms (default 10 000). */
 	busyTimeoutMs?: number;
 	/**
-	 * Called once per problem, with the same text as `warning`: a damaged file moved aside, and the
-	 * journal giving up (cannot open, write failed). So at most twice in a journal's life.
+	 * Called once per problem, with the same text as `warning`: a damaged file moved aside; the
+	 * start of an outage (cannot open, a write failed) and its end; events lost at `close`.
 	 */
 	onWarning?: (message: string) => void;
+	/** Delays between retries after a failed open or write, ms: doubling from `first` up to `max` (default 250 and 30 000). */
+	retryDelayMs?: {first: number; max: number};
+	/**
+	 * The database seam, for fault-injection tests only: opens a connection to `file`. Defaults to
+	 * better-sqlite3's constructor; every retry and repair decision stays in the journal's own code.
+	 */
+	connect?: (file: string, options: {timeout: number}) => Database.Database;
 }
 
 /**
- * The fleet's history. No method throws: when the database cannot be opened or a write fails,
- * the journal turns into a no-op, `available` becomes false and `warning` says why, once.
+ * The fleet's history. No method throws. When the database cannot be opened or a write fails
+ * (disk full, I/O error, locked too long), events are held in memory (a bounded queue) and written
+ * once it works again, retried with backoff; `available` is false meanwhile and `warning` says why.
+ * A damaged file is moved aside, kept, and a fresh journal started.
  */
 export interface Journal {
 	/** Write one event; returns its id once committed, or null when nothing was written. */
@@ -179,7 +192,7 @@ export interface Journal {
 	/** Remove rows past retention, a few hundred per statement so other writers get in between. */
 	prune(): PruneResult;
 	close(): void;
-	/** False once the journal has fallen back to a no-op. */
+	/** False while the journal cannot be written (its events are held and retried). */
 	readonly available: boolean;
 	/** What went wrong (or was repaired), in words for stderr; null while all is well. */
 	readonly warning: string | null;

@@ -102,7 +102,8 @@ test('history on a journal that is not a database: said once on stderr, the file
 	writeFileSync(path.join(dir, 'state', 'journal.db'), garbage);
 	const result = await runCli(['history'], {cwd: dir});
 	assert.equal(result.code, 0, result.stderr);
-	assert.equal(result.stdout, 'No events in this window.\n');
+	// The fresh journal's first event says what happened to the old one.
+	assert.match(result.stdout, /^\S+ \S+ WARN journal\.replaced - - journal .*journal\.db was damaged \(SQLITE_NOTADB: file is not a database\); moved it to .*journal\.db\.corrupt-\S+ and started a fresh journal\n$/);
 	const warnings = result.stderr.trimEnd().split('\n');
 	assert.equal(warnings.length, 1, result.stderr);
 	assert.match(warnings[0]!, /^fleetdeck: journal .*journal\.db was damaged \(SQLITE_NOTADB: file is not a database\); moved it to .*journal\.db\.corrupt-\S+ and started a fresh journal$/);

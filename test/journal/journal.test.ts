@@ -180,7 +180,7 @@ test('migration: a version-1 journal is upgraded in place and keeps its events',
 	assert.equal(db.pragma('user_version', {simple: true}), schemaVersion);
 });
 
-test('a journal from a newer fleetdeck is left alone, with one warning', t => {
+test('a journal from a newer fleetdeck is left alone, with one warning, and one for the event it could not write', t => {
 	const file = path.join(tempDir(t), 'journal.db');
 	const newer = new Database(file);
 	newer.pragma(`user_version = ${schemaVersion + 5}`);
@@ -194,7 +194,8 @@ test('a journal from a newer fleetdeck is left alone, with one warning', t => {
 	assert.deepEqual(journal.report(0), []);
 	assert.deepEqual(journal.prune(), {events: 0, samples: 0});
 	journal.close();
-	assert.equal(warnings.length, 1);
+	assert.equal(warnings.length, 2, warnings.join('\n'));
+	assert.match(warnings[1]!, /: 1 event could not be written before closing and is lost$/);
 	assert.deepEqual(readdirSync(path.dirname(file)).filter(name => name.includes('corrupt')), []);
 });
 
@@ -211,11 +212,15 @@ test('a corrupt journal is moved aside, kept byte for byte, and a fresh one star
 	assert.deepEqual(warnings, [`journal ${file} was damaged (SQLITE_NOTADB: file is not a database); moved it to ${movedTo} and started a fresh journal`]);
 	assert.equal(journal.warning, warnings[0]);
 	assert.deepEqual(readFileSync(movedTo), garbage);
-	assert.equal(journal.record({kind: 'config.loaded', message: 'fresh'}), 1);
-	assert.equal(journal.events().length, 1);
+	assert.equal(journal.record({kind: 'config.loaded', message: 'fresh'}), 2);
+	// The first event of the fresh journal is the move, as said on stderr.
+	assert.deepEqual(journal.events().map(event => [event.kind, event.message, event.detail]), [
+		['journal.replaced', warnings[0], {movedTo}],
+		['config.loaded', 'fresh', {}],
+	]);
 });
 
-test('a journal that cannot be opened degrades to a no-op with one warning, never a throw', t => {
+test('a journal that cannot be opened holds its events, never throws, and says at close what was lost', t => {
 	const directory = tempDir(t);
 	writeFileSync(path.join(directory, 'not-a-directory'), '');
 	const warnings: string[] = [];
@@ -228,8 +233,9 @@ test('a journal that cannot be opened degrades to a no-op with one warning, neve
 
 	assert.deepEqual(journal.samples('ATLAS', 5), []);
 	journal.close();
-	assert.equal(warnings.length, 1);
-	assert.match(warnings[0]!, /not-a-directory\/journal\.db cannot be opened \(.*\); fleetdeck keeps monitoring without history$/);
+	assert.deepEqual(warnings.length, 2, warnings.join('\n'));
+	assert.match(warnings[0]!, /not-a-directory\/journal\.db cannot be opened \(.*\); fleetdeck keeps monitoring, holds up to 1000 events in memory and retries$/);
+	assert.match(warnings[1]!, /not-a-directory\/journal\.db: 3 events could not be written before closing and are lost$/);
 });
 
 /** What opening a journal and writing one event gave, seen by `uid` (this process when absent). */
@@ -252,7 +258,7 @@ function openAndWrite(file: string, uid?: number): {available: boolean; warning:
 	return JSON.parse(child.stdout) as {available: boolean; warning: string | null; id: number | null};
 }
 
-test('a journal in a read-only directory degrades to a no-op with one warning', t => {
+test('a journal in a read-only directory cannot be opened: one warning, nothing created', t => {
 	const root = tempDir(t);
 	chmodSync(root, 0o755);
 	const directory = path.join(root, 'readonly');
@@ -268,7 +274,7 @@ test('a journal in a read-only directory degrades to a no-op with one warning', 
 
 		assert.deepEqual(outcome, {
 			available: false,
-			warning: `journal ${directory}/journal.db cannot be opened (SQLITE_CANTOPEN: unable to open database file); fleetdeck keeps monitoring without history`,
+			warning: `journal ${directory}/journal.db cannot be opened (EACCES: permission denied, open '${directory}/journal.db'); fleetdeck keeps monitoring, holds up to 1000 events in memory and retries`,
 			id: null,
 		});
 		assert.deepEqual(readdirSync(directory), []);
