@@ -35,14 +35,24 @@ export type MatchCompilation = {ok: true; matcher: Matcher} | {ok: false; expect
 class Re2Matcher implements Matcher {
 	readonly source: string;
 	readonly #pattern: RE2JS;
+	/**
+	 * The literal every match starts with, as RE2 computed it (`BRAIN_ATLAS.py` for
+	 * `BRAIN_ATLAS\.py`); '' when there is none. A poll tests every pattern against every process
+	 * (5 million tests for 500 accounts), and a command line without this text cannot match:
+	 * `includes` rejects it several times faster than a call into re2js.
+	 */
+	readonly #required: string;
 
 	constructor(source: string, pattern: RE2JS) {
 		this.source = source;
 		this.#pattern = pattern;
+		const prefix: unknown = pattern.re2().prefix;
+		this.#required = typeof prefix === 'string' ? prefix : '';
 	}
 
 	test(commandLine: string): boolean {
-		return this.#pattern.test(commandLine.length > matchedCommandLineChars ? commandLine.slice(0, matchedCommandLineChars) : commandLine);
+		const text = commandLine.length > matchedCommandLineChars ? commandLine.slice(0, matchedCommandLineChars) : commandLine;
+		return text.includes(this.#required) && this.#pattern.test(text);
 	}
 }
 

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
+import fc from 'fast-check';
+import {RE2JS} from 're2js';
 import {compileMatch, escapePattern, matchedCommandLineChars, tryCompileMatch} from '../../source/procs/matcher.js';
 
 const unsupported = 'patterns run on RE2, in linear time; see README "Matching processes"';
@@ -68,4 +70,14 @@ test('escapePattern matches its text literally', () => {
 	const literal = compileMatch(escapePattern(text));
 	assert.ok(literal.test(`node bot.js --workspace ${text} --x`));
 	assert.ok(!literal.test(`node bot.js --workspace ${text.replace('.', 'x')}`));
+});
+
+test('the literal-prefix shortcut never changes an answer', () => {
+	// A matcher skips re2js when the command line lacks the literal every match starts with.
+	const patterns = [String.raw`BRAIN_ATLAS\.py`, String.raw`STOPLOSS_WATCHDOG_V2\.py.*--account[= ]ATLAS\b`, '^python BRAIN', 'BRAIN(_ATLAS|_FTMO)', 'BRAIN|WATCHDOG', '(?i)brain_atlas', String.raw`\bATLAS$`, 'x*BRAIN_A', 'é+BRAIN'];
+	const pieces = fc.constantFrom('BRAIN', '_ATLAS', '_FTMO', 'brain_atlas', '.py', 'STOPLOSS_WATCHDOG_V2.py', ' --account ', '=', 'ATLAS', 'python ', 'x', 'é', ' ', 'WATCHDOG');
+	fc.assert(fc.property(fc.constantFrom(...patterns), fc.array(pieces, {maxLength: 10}), (pattern, parts) => {
+		const command = parts.join('');
+		assert.equal(compileMatch(pattern).test(command), RE2JS.compile(pattern).test(command), `${pattern} on ${JSON.stringify(command)}`);
+	}), {numRuns: 3000});
 });
