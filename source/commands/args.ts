@@ -1,4 +1,5 @@
 import meow, {type AnyFlags, type Result} from 'meow';
+import {numberLimits} from '../config/index.js';
 
 /** Bad command-line usage: exit 64 (EX_USAGE), message only, no stack trace. */
 export class UsageError extends Error {}
@@ -91,10 +92,15 @@ export function parseArgs<Flags extends AnyFlags>(argv: string[], help: string, 
 	return cli;
 }
 
-/** A positive number from a flag, or a usage error naming the flag. */
-export function positiveNumber(value: number | undefined, flag: string): number | undefined {
-	if (value !== undefined && (!Number.isFinite(value) || value <= 0)) {
-		throw new UsageError(`--${flag} expects a positive number of seconds, got ${value}`);
+/**
+ * A stop timeout from a flag (`--timeout S`), within the config's own bounds for
+ * `stopTimeoutSeconds`, or a usage error naming the flag and the limit: Node fires a timer of
+ * more than 2^31-1 ms (24.8 days) after 1 ms, which would turn a long graceful stop into SIGKILL.
+ */
+export function stopTimeoutFlag(value: number | undefined, flag: string): number | undefined {
+	const {min, max, maxWords} = numberLimits.stopTimeoutSeconds;
+	if (value !== undefined && (!Number.isFinite(value) || value < min || value > max)) {
+		throw new UsageError(`--${flag} expects a number of seconds from ${min} to ${max} (${maxWords}), got ${value}`);
 	}
 
 	return value;

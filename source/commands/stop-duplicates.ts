@@ -1,7 +1,7 @@
 import process from 'node:process';
 import {loadConfig} from '../config/index.js';
 import {ActionUsageError, runStopAction} from '../control/cli-action.js';
-import {commonFlags, parseArgs, positiveNumber, UsageError} from './args.js';
+import {commonFlags, parseArgs, stopTimeoutFlag, UsageError} from './args.js';
 
 const help = `
 	Usage
@@ -22,7 +22,7 @@ export async function stopDuplicatesCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, help, {...commonFlags, yes: {type: 'boolean'}, timeout: {type: 'number'}});
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
 	try {
-		return await runStopAction('stop-duplicates', config, {accounts: cli.input, yes: cli.flags.yes === true, timeoutSeconds: positiveNumber(cli.flags.timeout, 'timeout')});
+		return await runStopAction('stop-duplicates', config, {accounts: cli.input, yes: cli.flags.yes === true, timeoutSeconds: stopTimeoutFlag(cli.flags.timeout, 'timeout')});
 	} catch (error) {
 		throw error instanceof ActionUsageError ? new UsageError(error.message) : error;
 	}

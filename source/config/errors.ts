@@ -7,7 +7,11 @@ export interface ConfigIssue {
 	 * document, `(file)` when the file cannot be read, `(json)` when it is not valid JSON.
 	 */
 	path: string;
-	/** What was expected there, e.g. `a valid regular expression (Unterminated group)`. Never holds a value from the file. */
+	/**
+	 * What was expected there, e.g. `at most 86400 (one day), got 2592000`. Quotes from the file
+	 * only a number of a bounded field or a piece of a `match` pattern, never a value that could
+	 * be a secret.
+	 */
 	expected: string;
 	/** 1-based position of a JSON syntax error. */
 	line?: number;
@@ -17,8 +21,9 @@ export interface ConfigIssue {
 /**
  * A config that cannot be used. The message names the file, the path and what was expected,
  * one issue per line: `fleetdeck.config.json: accounts[2].components[0].match: expected a valid
- * regular expression (Unterminated group)`. Values from the file never appear in it, so an error
- * on a secret field cannot leak the secret.
+ * regular expression: missing closing ) in `BRAIN_(ATLAS``. Of the file's values it quotes only
+ * numbers of bounded fields and pieces of `match` patterns, so an error on a secret field cannot
+ * leak the secret.
  */
 export class ConfigError extends Error {
 	/** Absolute path of the config file. */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import {compileMatch} from '../procs/matcher.js';
 import type {AccountConfig, ComponentConfig, FleetConfig, ServiceConfig, StatusSource} from './types.js';
 import {defaults, type ValidatedConfig} from './schema.js';
 
@@ -11,7 +12,7 @@ function component(input: ValidatedComponent | ValidatedService, baseDir: string
 		name: input.name,
 		role: input.role ?? 'service',
 		command: [...input.command],
-		match: new RegExp(input.match),
+		match: compileMatch(input.match),
 		matchSource: input.match,
 		cwd: path.resolve(baseDir, input.cwd ?? '.'),
 		env: {...input.env},

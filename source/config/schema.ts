@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import {matchedCommandLineChars, tryCompileMatch} from '../procs/matcher.js';
 import {formatPath} from './errors.js';
 
 /**
@@ -39,27 +40,60 @@ const name = z
 	// (Checked only once the pattern holds, so one bad name is one error.)
 	.refine((value) => !namePattern.test(value) || !value.includes('..'), {error: 'a name without ".." (it names a lock file)'});
 
-const positiveSeconds = z.number().positive();
+/** The range a config number may take; `maxWords` says the upper bound as an operator reads it. */
+export interface NumberLimit {
+	min: number;
+	max: number;
+	maxWords: string;
+	/** Whole numbers only (counts). */
+	integer?: boolean;
+}
 
-/** The V8 reason for an invalid pattern, e.g. "Unterminated group"; undefined when it compiles. */
-function regexError(source: string): string | undefined {
-	try {
-		new RegExp(source);
-		return undefined;
-	} catch (error) {
-		const text = error instanceof Error ? error.message : String(error);
-		return text.slice(text.lastIndexOf(': ') + 2);
-	}
+const oneDay = 86_400;
+
+/**
+ * The range of every duration and count in the config (README "Limits"). An upper bound turns a
+ * slip (milliseconds written as seconds, an extra zero) into an error instead of a timer Node
+ * cannot hold: a delay over 2^31-1 ms (24.8 days) fires after 1 ms, so a `stopTimeoutSeconds` of
+ * 30 days sent SIGKILL 1 ms after SIGTERM. A lower bound keeps a poll or a timeout from spinning,
+ * and a remote lock from expiring between two heartbeats (every 3 s) of a live holder.
+ */
+export const numberLimits = {
+	pollSeconds: {min: 0.1, max: 3600, maxWords: 'one hour'},
+	remoteLockExpirySeconds: {min: 60, max: 7 * oneDay, maxWords: 'one week'},
+	eventsDays: {min: 1, max: 3650, maxWords: 'ten years'},
+	samplesDays: {min: 1, max: 365, maxWords: 'one year'},
+	stopTimeoutSeconds: {min: 0.1, max: oneDay, maxWords: 'one day'},
+	backoffSeconds: {min: 0.1, max: oneDay, maxWords: 'one day'},
+	backoffFactor: {min: 1, max: 10, maxWords: 'ten times the previous delay'},
+	crashLoopFailures: {min: 1, max: 1000, maxWords: 'a thousand', integer: true},
+	httpTimeoutSeconds: {min: 0.1, max: 300, maxWords: 'five minutes'},
+	sessionAgeSeconds: {min: 1, max: 30 * oneDay, maxWords: 'thirty days'},
+	maxSyncAgeSeconds: {min: 1, max: oneDay, maxWords: 'one day'},
+	maxPingMs: {min: 1, max: 60_000, maxWords: 'one minute'},
+	positionStaleSeconds: {min: 1, max: 365 * oneDay, maxWords: 'one year'},
+	driftPersistPolls: {min: 1, max: 100, maxWords: 'a hundred polls', integer: true},
+} as const satisfies Record<string, NumberLimit>;
+
+/** A number within `limit`; the error names the bound and what was found ("at most 86400 (one day), got 2592000"). */
+function bounded(limit: NumberLimit) {
+	const base = limit.integer ? z.int() : z.number();
+	return base
+		.min(limit.min, {error: (issue) => `at least ${limit.min}, got ${String(issue.input)}`})
+		.max(limit.max, {error: (issue) => `at most ${limit.max} (${limit.maxWords}), got ${String(issue.input)}`});
 }
 
 const match = z
 	.string()
-	.meta({description: 'Regular expression tested against each process command line; its processes are this component\'s.'})
+	.meta({
+		description: `Regular expression (RE2 syntax: no lookarounds or backreferences) tested against each process command line `
+			+ `(its first ${matchedCommandLineChars} characters); its processes are this component's.`,
+	})
 	.superRefine((source, context) => {
-		const reason = regexError(source);
-		if (reason !== undefined) {
-			context.addIssue({code: 'custom', message: `a valid regular expression (${reason})`});
-		} else if (new RegExp(source).test('')) {
+		const compiled = tryCompileMatch(source);
+		if (!compiled.ok) {
+			context.addIssue({code: 'custom', message: compiled.expected});
+		} else if (compiled.matcher.test('')) {
 			// A pattern that matches the empty string matches every process on the host, and
 			// shutdown would then signal processes that are not this bot's.
 			context.addIssue({code: 'custom', message: 'a pattern that does not match every command line (it matches the empty string)'});
@@ -80,12 +114,12 @@ const httpUrl = z
 
 const backoffSchema = z
 	.strictObject({
-		initialSeconds: positiveSeconds.default(1),
-		maxSeconds: positiveSeconds.default(60),
-		factor: z.number().min(1).default(2),
-		resetAfterSeconds: positiveSeconds.default(60),
-		crashLoopFailures: z.int().min(1).default(5),
-		crashLoopWindowSeconds: positiveSeconds.default(300),
+		initialSeconds: bounded(numberLimits.backoffSeconds).default(1),
+		maxSeconds: bounded(numberLimits.backoffSeconds).default(60),
+		factor: bounded(numberLimits.backoffFactor).default(2),
+		resetAfterSeconds: bounded(numberLimits.backoffSeconds).default(60),
+		crashLoopFailures: bounded(numberLimits.crashLoopFailures).default(5),
+		crashLoopWindowSeconds: bounded(numberLimits.backoffSeconds).default(300),
 	})
 	.superRefine((backoff, context) => {
 		if (backoff.maxSeconds < backoff.initialSeconds) {
@@ -111,7 +145,7 @@ const componentFields = {
 	cwd: z.string().min(1).optional().meta({description: 'Working directory, relative to the config file. Default: the config file\'s directory.'}),
 	env: z.record(z.string().regex(/^[^=\0]+$/, {error: 'an environment variable name without "="'}), z.string()).default({}),
 	stopSignal: z.enum(signalNames, {error: signalExpected}).default('SIGTERM'),
-	stopTimeoutSeconds: positiveSeconds.default(30),
+	stopTimeoutSeconds: bounded(numberLimits.stopTimeoutSeconds).default(30),
 	restart: z.enum(['on-failure', 'always', 'never']).default('on-failure'),
 	backoff: backoffSchema.prefault({}),
 	enabled: z.boolean().default(true),
@@ -126,7 +160,7 @@ const serviceSchema = z.strictObject({
 	...componentFields,
 	role: z.literal('service').optional(),
 	health: z
-		.strictObject({url: httpUrl, timeoutSeconds: positiveSeconds.default(5)})
+		.strictObject({url: httpUrl, timeoutSeconds: bounded(numberLimits.httpTimeoutSeconds).default(defaults.httpTimeoutSeconds)})
 		.optional()
 		.meta({description: 'Healthy when a GET answers 2xx within timeoutSeconds.'}),
 });
@@ -134,7 +168,7 @@ const serviceSchema = z.strictObject({
 const statusSourceSchema = z
 	.strictObject({
 		url: httpUrl.optional().meta({description: 'GET this URL for the status snapshot (docs/status-snapshot.md).'}),
-		timeoutSeconds: positiveSeconds.optional().meta({description: 'With url; default 5.'}),
+		timeoutSeconds: bounded(numberLimits.httpTimeoutSeconds).optional().meta({description: 'With url; default 5.'}),
 		file: z.string().min(1).optional().meta({description: 'Read the snapshot from this file, relative to the config file.'}),
 	})
 	.superRefine((source, context) => {
@@ -146,18 +180,18 @@ const statusSourceSchema = z
 	});
 
 const limitsSchema = z.strictObject({
-	maxConnectionAgeSeconds: positiveSeconds.default(14_400),
-	maxIdleSeconds: positiveSeconds.default(1800),
-	maxCredentialAgeSeconds: positiveSeconds.default(7200),
-	maxSyncAgeSeconds: positiveSeconds.default(120),
-	maxPingMs: positiveSeconds.default(500),
-	positionStaleSeconds: positiveSeconds.default(86_400),
-	driftPersistPolls: z.int().min(1).default(2),
+	maxConnectionAgeSeconds: bounded(numberLimits.sessionAgeSeconds).default(14_400),
+	maxIdleSeconds: bounded(numberLimits.sessionAgeSeconds).default(1800),
+	maxCredentialAgeSeconds: bounded(numberLimits.sessionAgeSeconds).default(7200),
+	maxSyncAgeSeconds: bounded(numberLimits.maxSyncAgeSeconds).default(120),
+	maxPingMs: bounded(numberLimits.maxPingMs).default(500),
+	positionStaleSeconds: bounded(numberLimits.positionStaleSeconds).default(86_400),
+	driftPersistPolls: bounded(numberLimits.driftPersistPolls).default(2),
 });
 
 const brokerSchema = z.strictObject({
 	status: statusSourceSchema,
-	pollSeconds: positiveSeconds.optional().meta({description: 'Default: the top-level pollSeconds.'}),
+	pollSeconds: bounded(numberLimits.pollSeconds).optional().meta({description: 'Default: the top-level pollSeconds.'}),
 	limits: limitsSchema.prefault({}),
 });
 
@@ -190,12 +224,12 @@ export const configSchema = z.strictObject({
 	journal: z.string().min(1).default(defaults.journal).meta({description: 'SQLite event journal, relative to the config file.'}),
 	journalRetention: z
 		.strictObject({
-			eventsDays: z.number().positive().default(defaults.journalRetention.eventsDays).meta({description: 'Days the journal keeps events.'}),
-			samplesDays: z.number().positive().default(defaults.journalRetention.samplesDays).meta({description: 'Days the journal keeps health samples (sparklines).'}),
+			eventsDays: bounded(numberLimits.eventsDays).default(defaults.journalRetention.eventsDays).meta({description: 'Days the journal keeps events.'}),
+			samplesDays: bounded(numberLimits.samplesDays).default(defaults.journalRetention.samplesDays).meta({description: 'Days the journal keeps health samples (sparklines).'}),
 		})
 		.default({...defaults.journalRetention}),
-	pollSeconds: positiveSeconds.default(defaults.pollSeconds),
-	remoteLockExpirySeconds: positiveSeconds
+	pollSeconds: bounded(numberLimits.pollSeconds).default(defaults.pollSeconds),
+	remoteLockExpirySeconds: bounded(numberLimits.remoteLockExpirySeconds)
 		.nullable()
 		.default(null)
 		.meta({description: 'Another host\'s lock whose heartbeat is older than this is remote-expired; null: never.'}),

@@ -2,6 +2,8 @@
  * The validated configuration (DESIGN.md §3). `config/schema.ts` produces exactly this shape;
  * paths are already resolved to absolute paths against the config file's directory.
  */
+import type {Matcher} from '../procs/matcher.js';
+
 export type Role = 'brain' | 'watchdog' | 'service' | 'other';
 export type RestartPolicy = 'on-failure' | 'always' | 'never';
 
@@ -19,8 +21,8 @@ export interface ComponentConfig {
 	role: Role;
 	/** argv, never a shell string. */
 	command: string[];
-	/** The compiled `match` pattern (source kept in `matchSource`). */
-	match: RegExp;
+	/** The compiled `match` pattern, run on RE2 in linear time (source kept in `matchSource`). */
+	match: Matcher;
 	matchSource: string;
 	cwd: string; // absolute
 	env: Record<string, string>;

@@ -60,9 +60,12 @@ export function describeHolder(name: string, holder: LockInspection): string {
 	].join('\n');
 }
 
+/** Node fires a timer longer than 2^31-1 ms (24.8 days) after 1 ms: SIGKILL would follow SIGTERM at once. */
+const maxTimerMs = 2 ** 31 - 1;
+
 function sleep(ms: number): Promise<void> {
 	return new Promise(resolve => {
-		setTimeout(resolve, ms);
+		setTimeout(resolve, Math.min(ms, maxTimerMs));
 	});
 }
 
@@ -74,7 +77,7 @@ async function within<T, F>(work: Promise<T>, ms: number, fallback: F): Promise<
 	let timer: NodeJS.Timeout | undefined;
 	try {
 		return await Promise.race([work, new Promise<F>(resolve => {
-			timer = setTimeout(resolve, ms, fallback);
+			timer = setTimeout(resolve, Math.min(ms, maxTimerMs), fallback);
 		})]);
 	} finally {
 		clearTimeout(timer);

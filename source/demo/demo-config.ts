@@ -1,3 +1,5 @@
+import {escapePattern} from '../procs/matcher.js';
+
 /** The five accounts of DESIGN.md §1, as the demo (and the broker simulator) knows them. */
 export const demoAccounts = [
 	{id: 'BG_INSTANT', number: '366604'},
@@ -24,17 +26,13 @@ export interface DemoConfigOptions {
 	healthUrl: string;
 }
 
-function escapeRegExp(text: string): string {
-	return text.replaceAll(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /**
  * The demo's `fleetdeck.config.json`: the fixture fleet's shape (services, watchdogs, brains of
  * five accounts), each component a fake bot whose argv reads like the real script's.
  */
 export function demoConfig(options: DemoConfigOptions): Record<string, unknown> {
 	const workspaceArgs = ['--workspace', options.workspace];
-	const ours = ` .*--workspace ${escapeRegExp(options.workspace)}(?:\\s|$)`;
+	const ours = ` .*--workspace ${escapePattern(options.workspace)}(?:\\s|$)`;
 	const component = (name: string, role: string, script: string[], pattern: string) => ({
 		name,
 		...(role === 'service' ? {} : {role}),

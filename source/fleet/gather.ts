@@ -3,6 +3,7 @@ import {list, LocksDirError, type JudgeContext} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {readProcessTable, sampleUsage, withUsage} from '../procs/index.js';
 import {hostFacts} from '../procs/identity.js';
+import type {Matcher} from '../procs/matcher.js';
 import {assessOnce, checkServiceHealth} from '../broker/index.js';
 import type {BrokerFacts} from './broker-facts.js';
 import {buildSnapshot} from './build-snapshot.js';
@@ -10,7 +11,7 @@ import type {FleetSnapshot} from './types.js';
 
 /** The judge context a config implies: legacy locks are verified against the component's `match`. */
 export function judgeContext(config: FleetConfig): JudgeContext {
-	const patterns = new Map<string, RegExp>();
+	const patterns = new Map<string, Matcher>();
 	for (const component of [...config.services, ...config.accounts.flatMap(account => account.components)]) {
 		patterns.set(component.name, component.match);
 	}

@@ -1,4 +1,5 @@
 import {hostFacts, probeProcess} from '../procs/identity.js';
+import type {Matcher} from '../procs/matcher.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
 import type {ChildIdentity} from './types.js';
 import type {JudgeFacts} from './verdict.js';
@@ -12,7 +13,7 @@ export interface JudgeContext {
 	/** The time to judge at, epoch ms; default: the clock at each judgement. */
 	now?: number;
 	/** A component's `match` pattern by lock name, for legacy records without a start token. */
-	matchFor?: (name: string) => RegExp | null;
+	matchFor?: (name: string) => Matcher | null;
 	/** Another host's lock expires when its heartbeat is older than this; null or absent: never. */
 	remoteExpirySeconds?: number | null;
 	/** How long an unreadable lockfile counts as `writing`; default 2000 ms. */

@@ -1,6 +1,7 @@
 import {redactCommandLine} from '../text/redact.js';
 import {withIgnoredFields} from './fields.js';
 import type {ParseError} from './parse.js';
+import type {Matcher} from '../procs/matcher.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
 import type {ParsedLock, VerdictCode} from './types.js';
 
@@ -15,7 +16,7 @@ export interface JudgeFacts {
 	/** The lockfile's modification time, epoch ms; null when unknown. */
 	mtimeMs: number | null;
 	/** The component's `match` pattern, to confirm a holder recorded without a start token. */
-	match: RegExp | null;
+	match: Matcher | null;
 	/** Another host's lock expires when its heartbeat (else createdAt) is older than this; null: never. */
 	remoteExpirySeconds: number | null;
 	/** How long an unreadable lockfile may still be being written. */
@@ -71,7 +72,7 @@ function quote(command: string): string {
  * itself); a holder that recorded a token this platform cannot read may be a supervisor whose
  * command line was never meant to match. Anything short of proof is `doubt`.
  */
-function identify(pid: number, recordedToken: string | null, probe: (pid: number) => ProcessProbe, match: RegExp | null, lockName: string): Identity {
+function identify(pid: number, recordedToken: string | null, probe: (pid: number) => ProcessProbe, match: Matcher | null, lockName: string): Identity {
 	const found = probe(pid);
 	if (found.state === 'gone') {
 		return {kind: 'gone', detail: `PID ${pid} is gone`};
@@ -92,7 +93,6 @@ function identify(pid: number, recordedToken: string | null, probe: (pid: number
 	}
 
 	if (match) {
-		match.lastIndex = 0;
 		if (match.test(found.command)) {
 			return {kind: 'same', detail: `PID ${pid} is running ${quote(found.command)}, which matches /${match.source}/`};
 		}

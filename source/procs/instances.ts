@@ -1,3 +1,4 @@
+import type {Matcher} from './matcher.js';
 import type {ProcessInfo} from './types.js';
 
 /** One running copy of a component: a chain of matching processes, named by its topmost one. */
@@ -19,20 +20,17 @@ export interface MatchOptions {
 /**
  * The processes whose command line matches `match`. Never fleetdeck itself, and never a process
  * whose argv is empty (kernel threads, zombies, processes whose command line we may not read):
- * with no command line there is nothing to prove it is the component.
+ * with no command line there is nothing to prove it is the component. Every command line on the
+ * host, whoever started it, goes through `match`: it runs in linear time on a capped prefix
+ * (see matcher.ts), so no process can stall a poll.
  */
-export function matchProcesses(processes: ProcessInfo[], match: RegExp, options: MatchOptions = {}): ProcessInfo[] {
-	// With a `g` or `y` flag `test` resumes from lastIndex, so one regex would alternately match and
-	// miss the same command line. Test a private copy from index 0 every time (sticky still anchors
-	// at the start), leaving the caller's regex untouched.
-	const pattern = new RegExp(match);
+export function matchProcesses(processes: ProcessInfo[], match: Matcher, options: MatchOptions = {}): ProcessInfo[] {
 	return processes.filter(candidate => {
 		if (candidate.pid === process.pid || options.excludePids?.has(candidate.pid) || candidate.argv.length === 0) {
 			return false;
 		}
 
-		pattern.lastIndex = 0;
-		return pattern.test(candidate.command);
+		return match.test(candidate.command);
 	});
 }
 

@@ -199,10 +199,6 @@ function copy(value: unknown, seen: WeakMap<object, unknown>, key = ''): unknown
 		return seen.get(value);
 	}
 
-	if (value instanceof RegExp) {
-		return new RegExp(value.source, value.flags);
-	}
-
 	if (value instanceof Date) {
 		return new Date(value.getTime());
 	}
@@ -219,7 +215,8 @@ function copy(value: unknown, seen: WeakMap<object, unknown>, key = ''): unknown
 
 	const prototype: unknown = Object.getPrototypeOf(value);
 	if (prototype !== Object.prototype && prototype !== null) {
-		// Class instances (errors, handles) are not config data; they are passed through as they are.
+		// Class instances (errors, handles, a component's compiled match) are not config data; they
+		// are passed through as they are.
 		return value;
 	}
 

@@ -10,6 +10,7 @@ const corpusDir = fileURLToPath(new URL('../../../fixtures/configs/', import.met
 
 const nameRule = 'a name of 1-128 letters, digits, ".", "_" or "-", starting with a letter or digit';
 const argv = 'an array of strings (argv), e.g. ["python", "bot.py"]';
+const re2Only = 'is not supported (patterns run on RE2, in linear time; see README "Matching processes")';
 
 /** Each bad config, named for its fault: the path of the first error and the text after "expected". */
 const corpus: Record<string, {path: string; expected: string; at?: string}> = {
@@ -32,13 +33,15 @@ const corpus: Record<string, {path: string; expected: string; at?: string}> = {
 	},
 	'empty-file.json': {path: '(json)', expected: 'valid JSON (unexpected end of input)', at: '1:1'},
 	'health-url-not-http.json': {path: 'services[0].health.url', expected: 'an http:// or https:// URL'},
-	'invalid-regex-unterminated-group.json': {path: 'accounts[0].components[0].match', expected: 'a valid regular expression (Unterminated group)'},
+	'invalid-regex-unterminated-group.json': {path: 'accounts[0].components[0].match', expected: 'a valid regular expression: missing closing ) in `BRAIN_(ATLAS\\.py`'},
 	'invalid-restart-policy.json': {path: 'accounts[0].components[0].restart', expected: 'one of "on-failure", "always", "never"'},
 	'invalid-role.json': {path: 'accounts[0].components[0].role', expected: 'one of "brain", "watchdog", "service", "other"'},
 	'invalid-stop-signal.json': {path: 'accounts[0].components[0].stopSignal', expected: 'a signal name such as "SIGTERM" or "SIGINT"'},
 	'json-trailing-comma.json': {path: '(json)', expected: 'valid JSON (expected a double-quoted property name)', at: '4:1'},
 	'json-unterminated.json': {path: '(json)', expected: 'valid JSON (unexpected end of input)', at: '4:1'},
 	'json-unquoted-secret.json': {path: '(json)', expected: 'valid JSON (unexpected character)', at: '2:66'},
+	'match-backreference.json': {path: 'accounts[0].components[0].match', expected: `a pattern RE2 can run: backreference \`\\1\` ${re2Only}`},
+	'match-lookahead.json': {path: 'accounts[0].components[1].match', expected: `a pattern RE2 can run: lookahead \`(?=\` ${re2Only}`},
 	'match-matches-everything.json': {
 		path: 'accounts[0].components[0].match',
 		expected: 'a pattern that does not match every command line (it matches the empty string)',
@@ -46,7 +49,7 @@ const corpus: Record<string, {path: string; expected: string; at?: string}> = {
 	'name-too-long.json': {path: 'accounts[0].components[0].name', expected: nameRule},
 	'name-with-path-separator.json': {path: 'accounts[0].components[0].name', expected: nameRule},
 	'not-an-object.json': {path: '(root)', expected: 'an object, got an array'},
-	'poll-seconds-zero.json': {path: 'pollSeconds', expected: 'a number > 0'},
+	'poll-seconds-zero.json': {path: 'pollSeconds', expected: 'at least 0.1, got 0'},
 	'secret-env-not-a-string.json': {path: 'accounts[0].components[0].env.MT5_PASSWORD', expected: 'a string, got a number'},
 	'secret-on-component-unknown-key.json': {
 		path: 'accounts[0].components[0].password',
@@ -55,6 +58,7 @@ const corpus: Record<string, {path: string; expected: string; at?: string}> = {
 	'status-file-with-timeout.json': {path: 'accounts[0].broker.status.timeoutSeconds', expected: 'no timeoutSeconds with "file" (it applies to "url")'},
 	'status-url-and-file.json': {path: 'accounts[0].broker.status', expected: 'exactly one of "url" or "file"'},
 	'status-url-not-http.json': {path: 'accounts[0].broker.status.url', expected: 'an http:// or https:// URL'},
+	'stop-timeout-thirty-days.json': {path: 'accounts[0].components[0].stopTimeoutSeconds', expected: 'at most 86400 (one day), got 2592000'},
 	'stop-signal-without-sig-prefix.json': {
 		path: 'services[0].stopSignal',
 		expected: 'a signal name such as "SIGTERM" or "SIGINT" (did you mean "SIGTERM"?)',

@@ -17,6 +17,8 @@ type Schema = {
 	minItems?: number;
 	pattern?: string;
 	exclusiveMinimum?: number;
+	minimum?: number;
+	maximum?: number;
 };
 
 /** The JSON Schema subset zod emits for our config, enough to check a document the way an editor would. */
@@ -76,7 +78,11 @@ function violations(schema: Schema, value: unknown, at = '$'): string[] {
 				return [`${at}: not a ${schema.type}`];
 			}
 
-			return schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum ? [`${at}: too small`] : [];
+			if ((schema.exclusiveMinimum !== undefined && value <= schema.exclusiveMinimum) || (schema.minimum !== undefined && value < schema.minimum)) {
+				return [`${at}: too small`];
+			}
+
+			return schema.maximum !== undefined && value > schema.maximum ? [`${at}: too large`] : [];
 		}
 
 		case 'boolean': {
@@ -121,4 +127,13 @@ test('the JSON Schema knows the rules an editor can check: argv arrays, names, s
 	assert.notDeepEqual(violations(schema, {services: [{...service, name: '../x'}]}), []);
 	assert.notDeepEqual(violations(schema, {services: [{...service, stopSignal: 'TERM'}]}), []);
 	assert.notDeepEqual(violations(schema, {services: [{...service, health: {url: 'ftp://x/'}}]}), []);
+});
+
+test('the JSON Schema carries the limits of every duration, so an editor flags a stop timeout of 30 days', () => {
+	const schema = configJsonSchema() as Schema;
+	const service = {name: 'quantum_server', command: ['python', 'quantum_server.py'], match: 'quantum_server\\.py'};
+	assert.deepEqual(violations(schema, {services: [{...service, stopTimeoutSeconds: 86_400}]}), []);
+	assert.deepEqual(violations(schema, {services: [{...service, stopTimeoutSeconds: 2_592_000}]}), ['$.services[0].stopTimeoutSeconds: too large']);
+	assert.deepEqual(violations(schema, {pollSeconds: 0.05}), ['$.pollSeconds: too small']);
+	assert.deepEqual(violations(schema, {services: [{...service, backoff: {crashLoopFailures: 5000}}]}), ['$.services[0].backoff.crashLoopFailures: too large']);
 });

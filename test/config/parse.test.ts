@@ -226,9 +226,9 @@ test('a regex error names the path and the reason', () => {
 			{id: 'C', number: '3', components: [{...brain, match: 'BRAIN_(ATLAS'}]},
 		],
 	});
-	assert.equal(error.message, `${file}: accounts[2].components[0].match: expected a valid regular expression (Unterminated group)`);
+	assert.equal(error.message, `${file}: accounts[2].components[0].match: expected a valid regular expression: missing closing ) in \`BRAIN_(ATLAS\``);
 	assert.equal(error.path, 'accounts[2].components[0].match');
-	assert.equal(error.expected, 'a valid regular expression (Unterminated group)');
+	assert.equal(error.expected, 'a valid regular expression: missing closing ) in `BRAIN_(ATLAS`');
 });
 
 test('names must follow the lock NAME rule, across services and accounts', () => {

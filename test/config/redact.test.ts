@@ -11,6 +11,7 @@ import {
 	redactCommandLine,
 	redactUrl,
 } from '../../source/config/index.js';
+import {compileMatch} from '../../source/procs/matcher.js';
 
 const secret = 'S3CRET-do-not-print';
 
@@ -58,12 +59,13 @@ test('redact keeps a lock record intact: startToken and the numeric fencing toke
 	assert.deepEqual(redact(limits), limits);
 });
 
-test('redact keeps RegExp, Date, null and primitives, and survives cycles', () => {
-	const cyclic: Record<string, unknown> = {match: /BRAIN_ATLAS\.py/i, at: new Date(0), none: null, n: 1, yes: true};
+test('redact keeps a compiled match, Date, null and primitives, and survives cycles', () => {
+	const match = compileMatch(String.raw`BRAIN_ATLAS\.py`);
+	const cyclic: Record<string, unknown> = {match, at: new Date(0), none: null, n: 1, yes: true};
 	cyclic.self = cyclic;
 	const output = redact(cyclic);
-	assert.ok(output.match instanceof RegExp);
-	assert.equal(String(output.match), '/BRAIN_ATLAS\\.py/i');
+	assert.equal(output.match, match);
+	assert.ok(match.test('python BRAIN_ATLAS.py'));
 	assert.ok(output.at instanceof Date && output.at.getTime() === 0);
 	assert.equal(output.self, output);
 	assert.equal(output.none, null);

@@ -22,17 +22,17 @@ test('every demo match finds the demo bot, and never a real bot or another demo 
 	const components = [...config.services, ...config.accounts.flatMap(account => account.components)];
 	for (const component of components) {
 		const demoArgv = component.command.join(' ');
-		assert.match(demoArgv, component.match, component.name);
+		assert.ok(component.match.test(demoArgv), component.name);
 		assert.ok(component.command.includes(workspace), `${component.name} carries the workspace`);
 		// The operator's real bot, the same script without the demo's workspace.
 		const real = component.command.slice(2, component.command.indexOf('--workspace'));
-		assert.doesNotMatch(['python', ...real].join(' '), component.match, `${component.name} would catch the real bot`);
-		assert.doesNotMatch(demoArgv.replace(workspace, `${workspace}X`), component.match, `${component.name} would catch another demo`);
-		assert.doesNotMatch(demoArgv.replace(workspace, '/tmp/fleetdeck-demo-Ab1xx+'), component.match, 'the path is matched literally');
+		assert.ok(!component.match.test(['python', ...real].join(' ')), `${component.name} would catch the real bot`);
+		assert.ok(!component.match.test(demoArgv.replace(workspace, `${workspace}X`)), `${component.name} would catch another demo`);
+		assert.ok(!component.match.test(demoArgv.replace(workspace, '/tmp/fleetdeck-demo-Ab1xx+')), 'the path is matched literally');
 	}
 
 	// The watchdog of one account is not the watchdog of another.
 	const atlas = components.find(component => component.name === 'WATCHDOG_ATLAS')!;
 	const ftmo = components.find(component => component.name === 'WATCHDOG_FTMO')!;
-	assert.doesNotMatch(ftmo.command.join(' '), atlas.match);
+	assert.ok(!atlas.match.test(ftmo.command.join(' ')));
 });

@@ -49,3 +49,22 @@ test('config without an action, or with an unknown one, is a usage error', async
 		assert.match(result.stderr, /schema or check|takes no arguments/);
 	}
 });
+
+test('config check refuses a lookahead or a backreference in match with exit 64, saying RE2 cannot run it', async t => {
+	const dir = tempDir(t);
+	const file = path.join(dir, 'fleetdeck.config.json');
+	const brain = {name: 'BRAIN_ATLAS', role: 'brain', command: ['python', 'BRAIN_ATLAS.py'], match: String.raw`BRAIN_ATLAS\.py`};
+	const refusals: Array<[string, RegExp]> = [
+		[String.raw`STOPLOSS_WATCHDOG_V2\.py(?=.*--account ATLAS)`, /lookahead `\(\?=` is not supported \(patterns run on RE2, in linear time; see README "Matching processes"\)$/m],
+		[String.raw`STOPLOSS_WATCHDOG_V2\.py --account (ATLAS) \1`, /backreference `\\1` is not supported/],
+	];
+	for (const [match, reason] of refusals) {
+		const watchdog = {name: 'WATCHDOG_ATLAS', role: 'watchdog', command: ['python', 'STOPLOSS_WATCHDOG_V2.py', '--account', 'ATLAS'], match};
+		writeFileSync(file, JSON.stringify({accounts: [{id: 'ATLAS', number: '212000584', components: [brain, watchdog]}]}));
+		const result = await runCli(['config', 'check'], {cwd: dir});
+		assert.equal(result.code, 64, match);
+		assert.equal(result.stdout, '');
+		assert.match(result.stderr, /fleetdeck\.config\.json: accounts\[0\]\.components\[1\]\.match: expected a pattern RE2 can run: /);
+		assert.match(result.stderr, reason);
+	}
+});
