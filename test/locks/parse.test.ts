@@ -219,7 +219,7 @@ test('a record of a later protocol version is held, never stale', () => {
 	const parsed = parseLock('BRAIN_ATLAS', raw);
 	assert.ok('error' in parsed && parsed.newerVersion === 2);
 	const host = {hostname: 'h', bootId: 'b', bootedAt: 0};
-	const judged = judge(parsed, {host, probe: pid => ({state: 'gone', pid}), now: 10_000_000, mtimeMs: 0, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000});
+	const judged = judge(parsed, {host, probe: pid => ({state: 'gone', pid}), now: 10_000_000, mtimeMs: 0, ownerUid: null, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000});
 	assert.equal(judged.verdict, 'unknown');
 	assert.match(judged.reason, /protocol version 2/);
 });
