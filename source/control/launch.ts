@@ -3,7 +3,7 @@ import {closeSync, mkdirSync, openSync, readSync, fstatSync, writeSync} from 'no
 import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
 import type {Journal} from '../journal/types.js';
-import {inspect, type JudgeContext} from '../locks/index.js';
+import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
 import {lockHeldExitCode} from './supervisor.js';
 
 export interface LaunchDeps {
@@ -76,7 +76,7 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 	const {config, journal} = deps;
 	const name = component.name;
 	mkdirSync(config.logsDir, {recursive: true});
-	mkdirSync(config.locksDir, {recursive: true});
+	createLocksDir(config.locksDir);
 	const logFile = path.join(config.logsDir, `${name}.log`);
 	const log = openSync(logFile, 'a');
 	let supervisor;
