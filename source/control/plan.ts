@@ -73,7 +73,7 @@ function instanceOf(pid: number, processes: ProcessView[]): InstanceView {
 	return {pid, top: processes.find(process => process.pid === pid) ?? processes[0]!, processes, holdsLock: processes.some(process => process.holdsLock)};
 }
 
-export const nameOnlyReason = 'matched by name only; not stopped without a config';
+const nameOnlyReason = 'matched by name only; not stopped without a config';
 
 /**
  * Without a config a component is only a lock's file name, and its `match` is that name: any

@@ -33,8 +33,7 @@ export interface ChildIdentity {
  * merely names the lock (`name`). Null for every other verdict. Without a config only the first
  * two are proof enough to signal a process (DESIGN.md §9).
  */
-export const lockProofs = ['start-token', 'child', 'match', 'name'] as const;
-export type LockProof = (typeof lockProofs)[number];
+export type LockProof = 'start-token' | 'child' | 'match' | 'name';
 
 /** Whether a proof identifies the process by its recorded start token, not by what its command line says. */
 export function provenByRecord(proof: LockProof | null): boolean {

@@ -49,8 +49,9 @@ const methodRank: Record<Method, number> = {'start-token': 0, match: 1, name: 2}
 
 /**
  * Legacy timestamps often carry no zone (or a UTC time written as local), so one can be off by up
- * to 14 hours; only a timestamp earlier than the boot by more than that proves a reboot. A v1
- * timestamp has a zone; the slack there only covers an imprecise boot time.
+ * to 14 hours; only a timestamp earlier than the boot by more than that names a reboot (and only
+ * for a holder already proven gone). A v1 timestamp has a zone; the slack there only covers an
+ * imprecise boot time.
  */
 const legacyClockSlackMs = 14 * 3_600_000;
 const v1ClockSlackMs = 5_000;
