@@ -1,4 +1,3 @@
-import {mkdirSync} from 'node:fs';
 import process from 'node:process';
 import {loadConfig} from '../config/index.js';
 import type {RestartPolicy} from '../config/types.js';
@@ -7,7 +6,7 @@ import {runSupervisor} from '../control/supervisor.js';
 import {sharedDirWarning} from '../files/private-dir.js';
 import {judgeContext} from '../fleet/gather.js';
 import {openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
-import {validateLockName} from '../locks/index.js';
+import {createLocksDir, validateLockName} from '../locks/index.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `
@@ -76,7 +75,7 @@ export async function runCommand(argv: string[]): Promise<number> {
 	}
 
 	// The first run on a fresh checkout creates the locks directory rather than failing.
-	mkdirSync(config.locksDir, {recursive: true});
+	createLocksDir(config.locksDir);
 	const journal = openJournal(config.journal, {retentionDays: config.journalRetention, onWarning: warnOnStderr});
 	// Not at once, and not all together: a fleet's supervisors start together at boot, and the bot comes first.
 	const stopPruning = schedulePruning(journal, {everyMs: pruneEveryMs, firstAfterMs: 60_000 + Math.random() * 3_600_000});

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
 import type {Journal} from '../journal/types.js';
 import {ensurePrivateDir} from '../files/private-dir.js';
-import {inspect, type JudgeContext} from '../locks/index.js';
+import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
 import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
 import {lockHeldExitCode} from './supervisor.js';
 
@@ -71,7 +71,7 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 	const {config, journal} = deps;
 	const name = component.name;
 	ensurePrivateDir(config.logsDir);
-	mkdirSync(config.locksDir, {recursive: true});
+	createLocksDir(config.locksDir);
 	const logFile = path.join(config.logsDir, `${name}.log`);
 	let log: number;
 	try {

@@ -1,7 +1,7 @@
 import {isConfigured} from '../config/resolve.js';
 import type {ComponentConfig, FleetConfig, Role} from '../config/types.js';
 import type {ComponentView, FleetSnapshot, ProcessView} from '../fleet/types.js';
-import {isStale} from '../locks/types.js';
+import {isStale, provenByRecord} from '../locks/types.js';
 import {findComponent} from './components.js';
 import type {ActionKind, Plan, PlanStep, Scope, StopTarget} from './types.js';
 
@@ -66,12 +66,50 @@ function instancesOf(view: ComponentView): InstanceView[] {
 		byTop.set(process.instance, [...(byTop.get(process.instance) ?? []), process]);
 	}
 
-	return [...byTop.entries()].map(([pid, processes]) => ({
-		pid,
-		top: processes.find(process => process.pid === pid) ?? processes[0]!,
-		processes,
-		holdsLock: processes.some(process => process.holdsLock),
-	}));
+	return [...byTop.entries()].map(([pid, processes]) => instanceOf(pid, processes));
+}
+
+function instanceOf(pid: number, processes: ProcessView[]): InstanceView {
+	return {pid, top: processes.find(process => process.pid === pid) ?? processes[0]!, processes, holdsLock: processes.some(process => process.holdsLock)};
+}
+
+const nameOnlyReason = 'matched by name only; not stopped without a config';
+
+/**
+ * Without a config a component is only a lock's file name, and its `match` is that name: any
+ * local user's `bash.lock` would make every `bash` a target. So only what the lock record proves
+ * (its holder or a supervisor's child, by recorded start token) is stopped: the topmost proven
+ * process of the instance and what runs below it, not a wrapper above it that merely matches.
+ * Undefined when nothing in the instance is proven so.
+ */
+function provenPart(view: ComponentView, instance: InstanceView): InstanceView | undefined {
+	if (!provenByRecord(view.lock?.proof ?? null)) {
+		return undefined;
+	}
+
+	const byPid = new Map(instance.processes.map(process => [process.pid, process]));
+	const below = (process: ProcessView, ancestor: number): boolean => {
+		const seen = new Set<number>();
+		for (let current: ProcessView | undefined = process; current && !seen.has(current.pid); current = byPid.get(current.ppid)) {
+			if (current.pid === ancestor) {
+				return true;
+			}
+
+			seen.add(current.pid);
+		}
+
+		return false;
+	};
+
+	const holders = instance.processes.filter(process => process.holdsLock);
+	const topmost = holders.find(holder => !holders.some(other => other !== holder && below(holder, other.pid)));
+	return topmost && instanceOf(topmost.pid, instance.processes.filter(process => below(process, topmost.pid)));
+}
+
+/** Why an instance is not stopped without a config; a refusal when it holds the lock (it is probably the bot, but not proven). */
+function nameOnlySkip(view: ComponentView, instance: InstanceView): PlanStep {
+	const proof = instance.holdsLock ? ` (its lock record names PID ${view.lock?.pid ?? '?'} but proves it by ${view.lock?.proof === 'match' ? 'a pattern' : 'its name'} only, with no start token)` : '';
+	return skip(`skip:${view.name}:${instance.pid}`, `${view.name} PID ${instance.pid}: not stopped`, `${nameOnlyReason}${proof}`, instance.holdsLock);
 }
 
 function stopTarget(view: ComponentView, component: ComponentConfig | undefined, instance: InstanceView, why: StopTarget['why'], timeoutSeconds: number | undefined): StopTarget {
@@ -155,13 +193,15 @@ function clearStep(view: ComponentView): PlanStep | undefined {
  */
 export function planShutdown(snapshot: FleetSnapshot, config: FleetConfig, scope: Scope, options: {timeoutSeconds?: number} = {}): Plan {
 	const steps: PlanStep[] = [];
+	const configured = isConfigured(config);
 	for (const view of inScope(snapshot, scope).sort(byRank(shutdownRank))) {
 		const component = findComponent(config, view.name);
 		const instances = instancesOf(view);
 		const anyHolder = instances.some(instance => instance.holdsLock);
 		for (const instance of instances) {
 			const why = instance.holdsLock ? 'component' : anyHolder ? 'duplicate' : 'unlocked';
-			steps.push(stopStep(stopTarget(view, component, instance, why, options.timeoutSeconds)));
+			const target = configured ? instance : provenPart(view, instance);
+			steps.push(target ? stopStep(stopTarget(view, component, target, why, options.timeoutSeconds)) : nameOnlySkip(view, instance));
 		}
 
 		const lock = view.lock;
@@ -205,7 +245,8 @@ export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig,
 		const component = findComponent(config, view.name);
 		for (const instance of instances) {
 			if (instance !== keep) {
-				steps.push(stopStep(stopTarget(view, component, instance, 'duplicate', options.timeoutSeconds)));
+				// Without a config, a copy that does not hold the lock is known by its name alone.
+				steps.push(isConfigured(config) ? stopStep(stopTarget(view, component, instance, 'duplicate', options.timeoutSeconds)) : nameOnlySkip(view, instance));
 			}
 		}
 	}

@@ -14,6 +14,8 @@ export interface FleetInput {
 	locks: LockInspection[];
 	/** Why the locks directory could not be read, when it could not. */
 	locksError: string | null;
+	/** The locks directory's permission bits; absent or null when unknown (no such directory, Windows). */
+	locksDirMode?: number | null;
 	processes: ProcessInfo[];
 	now: number;
 	host: string;
@@ -68,6 +70,21 @@ function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
 }
 
 const rank: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, down: 3};
+
+/**
+ * A locks directory others can write to lets any local user plant a lock naming a process of
+ * theirs, or replace a holder's record: what fleetdeck trusts is only as good as who may write
+ * there. Not an outage, so a warning.
+ */
+export function locksDirProblem(dir: string, mode: number | null | undefined): Problem | null {
+	if (mode === null || mode === undefined || (mode & 0o022) === 0) {
+		return null;
+	}
+
+	const who = (mode & 0o020) !== 0 && (mode & 0o002) !== 0 ? 'group- and world-writable' : (mode & 0o002) !== 0 ? 'world-writable' : 'group-writable';
+	const octal = (mode & 0o7777).toString(8).padStart(4, '0');
+	return {level: 'warn', code: 'locks-dir-writable', account: null, component: null, message: `locks directory ${dir} is ${who} (mode ${octal}): other users can plant or replace lockfiles there; run "chmod go-w ${dir}"`};
+}
 
 export function buildSnapshot(input: FleetInput): FleetSnapshot {
 	const {config, locks, processes, now, selfPid} = input;
@@ -140,6 +157,11 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 
 	if (input.locksError) {
 		problems.push({level: 'unknown', code: 'locks-dir', account: null, component: null, message: input.locksError});
+	}
+
+	const writable = locksDirProblem(config.locksDir, input.locksDirMode);
+	if (writable) {
+		problems.push(writable);
 	}
 
 	const level = worst(...problems.map(problem => problem.level));

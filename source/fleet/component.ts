@@ -51,22 +51,20 @@ export function lockView(lock: LockInspection, now: number): LockView {
 		format: record?.format ?? null,
 		child: record?.child ?? null,
 		orphaned: lock.orphaned,
+		proof: lock.proof,
 		ageSeconds: createdAt === null || createdAtMs === null ? null : Math.max(0, Math.round((now - createdAtMs) / 1000)),
 		path: lock.path,
 	};
 }
 
-/** PIDs that hold the lock: the recorded holder and, for a supervisor, its child. */
-function lockPids(lock: LockInspection | null): Set<number> {
-	const pids = new Set<number>();
-	if (lock?.verdict === 'live' && lock.record) {
-		pids.add(lock.record.pid);
-		if (lock.record.child) {
-			pids.add(lock.record.child.pid);
-		}
-	}
-
-	return pids;
+/**
+ * Whether a process of the table is one the verdict proved to hold the lock (the recorded holder
+ * or a supervisor's child), by PID and by the start token it was proven with: the table is read
+ * apart from the probe, so a PID reused in between does not inherit the lock. A PID the record
+ * merely names (a reused supervisor PID beside its orphan, a child never confirmed) holds nothing.
+ */
+function holdsLock(lock: LockInspection | null, process: ProcessInfo): boolean {
+	return lock?.verdict === 'live' && lock.holders.some(holder => holder.pid === process.pid && (holder.startToken === null || holder.startToken === process.startToken));
 }
 
 function pidList(instances: Instance[]): string {
@@ -190,18 +188,17 @@ function judgeHeld(spec: ComponentSpec, lock: LockInspection | null, instance: I
 
 export function buildComponent(facts: ComponentFacts): {view: ComponentView; problems: Problem[]} {
 	const {spec, lock, processes, now, selfPid} = facts;
-	const holders = lockPids(lock);
 	const matching = matchProcesses(processes, spec.match, {excludePids: new Set([selfPid])});
 	// The lock's holder counts even when its command line does not match (a mis-set `match`
 	// must not hide a running copy and invite a second one).
 	for (const process of processes) {
-		if (holders.has(process.pid) && !matching.includes(process)) {
+		if (holdsLock(lock, process) && !matching.includes(process)) {
 			matching.push(process);
 		}
 	}
 
 	const instances = groupInstances(matching, processes);
-	const holder = instances.find(instance => instance.processes.some(process => holders.has(process.pid)));
+	const holder = instances.find(instance => instance.processes.some(process => holdsLock(lock, process)));
 	const judgement = judgeComponent(spec, lock, instances, holder);
 
 	const processViews: ProcessView[] = instances.flatMap(instance =>
@@ -214,7 +211,7 @@ export function buildComponent(facts: ComponentFacts): {view: ComponentView; pro
 			cpu: process.cpu,
 			memoryBytes: process.memoryBytes,
 			uptimeSeconds: process.startedAt === null ? null : Math.max(0, Math.round((now - process.startedAt) / 1000)),
-			holdsLock: holders.has(process.pid),
+			holdsLock: holdsLock(lock, process),
 		})),
 	);
 

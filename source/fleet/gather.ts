@@ -1,5 +1,5 @@
 import type {FleetConfig} from '../config/types.js';
-import {list, LocksDirError, type JudgeContext} from '../locks/index.js';
+import {list, locksDirPermissions, LocksDirError, type JudgeContext} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {readProcessTable, sampleUsage, withUsage} from '../procs/index.js';
 import {hostFacts} from '../procs/identity.js';
@@ -59,9 +59,9 @@ export async function onceBrokerFacts(config: FleetConfig): Promise<BrokerFacts>
  * pollers' latest for the deck.
  */
 export async function gatherSnapshot(config: FleetConfig, options: {broker?: () => Promise<BrokerFacts>; now?: () => number} = {}): Promise<FleetSnapshot> {
-	const [{locks, locksError}, processes, broker] = await Promise.all([readLocks(config), readProcessTable(), options.broker?.()]);
+	const [{locks, locksError}, locksDirMode, processes, broker] = await Promise.all([readLocks(config), locksDirPermissions(config.locksDir), readProcessTable(), options.broker?.()]);
 	const now = options.now ?? Date.now;
-	const input = {config, locks, locksError, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid};
+	const input = {config, locks, locksError, locksDirMode, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid};
 	const first = buildSnapshot(input);
 	// CPU and memory are sampled only for the processes that belong to the fleet: one pidusage
 	// batch, instead of a sample of every process on the host.

@@ -1,4 +1,4 @@
-import type {VerdictCode} from '../locks/types.js';
+import type {LockProof, VerdictCode} from '../locks/types.js';
 import type {Role} from '../config/types.js';
 import type {Level} from './levels.js';
 
@@ -31,6 +31,12 @@ export interface LockView {
 	/** The supervisor's child, for locks taken by `fleetdeck run`. */
 	child: {pid: number; startToken: string | null} | null;
 	orphaned: boolean;
+	/**
+	 * How a `live` verdict was proven: `start-token`, `child` (an orphan's child by its start
+	 * token), `match` (the configured pattern), `name` (the command line names the lock); null
+	 * for any other verdict. Without a config only `start-token` and `child` allow a signal.
+	 */
+	proof: LockProof | null;
 	ageSeconds: number | null;
 	path: string;
 }

@@ -24,13 +24,14 @@ export interface JudgeContext {
 
 export const defaultUnreadableGraceMs = 2000;
 
-/** The facts to judge the lock `name` by, with the file's modification time. */
-export function judgeFacts(context: JudgeContext | undefined, name: string, mtimeMs: number | null): JudgeFacts {
+/** The facts to judge the lock `name` by, with the file's modification time and owner. */
+export function judgeFacts(context: JudgeContext | undefined, name: string, file: {mtimeMs: number | null; ownerUid: number | null}): JudgeFacts {
 	return {
 		host: context?.host ?? hostFacts(),
 		probe: context?.probe ?? probeProcess,
 		now: context?.now ?? Date.now(),
-		mtimeMs,
+		mtimeMs: file.mtimeMs,
+		ownerUid: file.ownerUid,
 		match: context?.matchFor?.(name) ?? null,
 		remoteExpirySeconds: context?.remoteExpirySeconds ?? null,
 		unreadableGraceMs: context?.unreadableGraceMs ?? defaultUnreadableGraceMs,

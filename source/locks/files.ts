@@ -1,5 +1,5 @@
 import {randomBytes} from 'node:crypto';
-import {constants, promises as fs} from 'node:fs';
+import {chmodSync, constants, mkdirSync, promises as fs} from 'node:fs';
 import path from 'node:path';
 import {errnoOf, LocksDirError} from './errors.js';
 import {maxRecordBytes} from './parse.js';
@@ -28,7 +28,13 @@ export type EntryRead =
 	| {kind: 'missing'}
 	| {kind: 'irregular'; what: string; mtimeMs: number | null}
 	| {kind: 'unopenable'; error: string; mtimeMs: number | null}
-	| {kind: 'read'; raw: Buffer; mtimeMs: number};
+	| {
+		kind: 'read';
+		raw: Buffer;
+		mtimeMs: number;
+		/** The file's owner, compared with the holder process's; null where the platform has no uids (Windows). */
+		ownerUid: number | null;
+	};
 
 function kindOf(stats: {isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean}): string {
 	if (stats.isDirectory()) {
@@ -99,7 +105,8 @@ export async function readEntry(file: string): Promise<EntryRead> {
 			length += bytesRead;
 		}
 
-		return {kind: 'read', raw: buffer.subarray(0, length), mtimeMs: opened.mtimeMs};
+		// Windows reports every file as uid 0: no owner to compare there.
+		return {kind: 'read', raw: buffer.subarray(0, length), mtimeMs: opened.mtimeMs, ownerUid: process.platform === 'win32' ? null : opened.uid};
 	} catch (error) {
 		return {kind: 'unopenable', error: errnoOf(error), mtimeMs: stats.mtimeMs};
 	} finally {
@@ -107,10 +114,17 @@ export async function readEntry(file: string): Promise<EntryRead> {
 	}
 }
 
-/** Create `file` exclusively and durably (write, fsync). Rejects with EEXIST when it exists. */
+/** Lockfiles are readable by everyone (any user's `fleetdeck --once` judges them) and writable by their owner only. */
+export const lockFileMode = 0o644;
+/** The locks directory: only its owner may create, replace or remove lockfiles in it. */
+export const locksDirMode = 0o755;
+
+/** Create `file` exclusively and durably (write, fsync), mode 0644. Rejects with EEXIST when it exists. */
 export async function writeNewFile(file: string, bytes: Buffer): Promise<void> {
-	const handle = await fs.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o644);
+	const handle = await fs.open(file, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), lockFileMode);
 	try {
+		// open(2) applies the umask: under umask 000 another user could rewrite this lock. fchmod does not.
+		await handle.chmod(lockFileMode);
 		await handle.writeFile(bytes);
 		await handle.sync();
 	} catch (error) {
@@ -148,6 +162,39 @@ export async function assertLocksDir(dir: string): Promise<void> {
 
 	if (!stats.isDirectory()) {
 		throw new LocksDirError(dir, 'ENOTDIR');
+	}
+}
+
+/**
+ * Create the locks directory (and missing parents) mode 0755 whatever the umask: under umask 000
+ * mkdir would make it 0777, and any local user could then plant a lock naming a process of
+ * theirs, or replace fleetdeck's own. A directory that already exists keeps its mode (the
+ * snapshot reports one that others can write to).
+ */
+export function createLocksDir(dir: string): void {
+	const first = mkdirSync(dir, {recursive: true, mode: locksDirMode});
+	if (first === undefined || process.platform === 'win32') {
+		return;
+	}
+
+	for (let created = path.resolve(dir); ; created = path.dirname(created)) {
+		chmodSync(created, locksDirMode);
+		if (created === path.resolve(first) || created === path.dirname(created)) {
+			break;
+		}
+	}
+}
+
+/** The locks directory's permission bits, to warn when others can write to it; null when unknown (or on Windows). */
+export async function locksDirPermissions(dir: string): Promise<number | null> {
+	if (process.platform === 'win32') {
+		return null;
+	}
+
+	try {
+		return (await fs.stat(dir)).mode & 0o7777;
+	} catch {
+		return null;
 	}
 }
 

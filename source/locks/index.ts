@@ -3,6 +3,7 @@ export {acquire, type AcquireOptions, type AcquireResult} from './acquire.js';
 export {clearAll, clearStale, clearStaleLock, type ClearOutcome} from './clear.js';
 export type {JudgeContext} from './context.js';
 export {LocksDirError} from './errors.js';
+export {createLocksDir, locksDirPermissions} from './files.js';
 export {inspect, list} from './inspect.js';
 export {validateLockName} from './name.js';
 export {parseLock, type ParseError} from './parse.js';

@@ -21,7 +21,7 @@ export function assertLockName(name: string): void {
 export async function inspectEntry(dir: string, name: string, context?: JudgeContext): Promise<LockInspection | null> {
 	const file = lockPaths(dir, name).lock;
 	const entry = await readEntry(file);
-	const base = {name, path: file, orphaned: false};
+	const base = {name, path: file, orphaned: false, proof: null, holders: []};
 	switch (entry.kind) {
 		case 'missing': {
 			return null;
@@ -37,10 +37,12 @@ export async function inspectEntry(dir: string, name: string, context?: JudgeCon
 
 		case 'read': {
 			let record = parseLock(name, entry.raw);
-			const facts = judgeFacts(context, name, entry.mtimeMs);
+			const facts = judgeFacts(context, name, entry);
 			let judgement = judge(record, facts);
 			// A supervisor's lock that names no child yet: its bot may have been started in the moment
 			// before the supervisor was killed. Stale only once no process carries this lock's token.
+			// Anyone who can read the lockfile can start a process with that token, so the claimant is
+			// judged like any recorded child, its owner included: another user's is `unknown`.
 			if (isStale(judgement.verdict) && !('error' in record) && record.supervisor !== null && record.child === null && record.token !== null) {
 				const child = (context?.findLockChild ?? findLockChild)(name, record.token);
 				if (child !== null) {

@@ -26,6 +26,20 @@ export interface ChildIdentity {
 	startToken: string | null;
 }
 
+/**
+ * How a `live` verdict was proven, strongest first: the holder's recorded start token matched
+ * (`start-token`); the holder is gone but the supervisor's recorded child matched its start token
+ * (`child`); the holder's command line matched the component's configured `match` (`match`); it
+ * merely names the lock (`name`). Null for every other verdict. Without a config only the first
+ * two are proof enough to signal a process (DESIGN.md §9).
+ */
+export type LockProof = 'start-token' | 'child' | 'match' | 'name';
+
+/** Whether a proof identifies the process by its recorded start token, not by what its command line says. */
+export function provenByRecord(proof: LockProof | null): boolean {
+	return proof === 'start-token' || proof === 'child';
+}
+
 /** What the `run` supervisor says about itself, carried in its lock record. */
 export interface SupervisorState {
 	state: 'starting' | 'running' | 'backoff' | 'crash-loop' | 'stopping';
@@ -91,4 +105,12 @@ export interface LockInspection {
 	mtimeMs: number | null;
 	/** When the holder is a supervisor that is gone but its recorded child lives on. */
 	orphaned: boolean;
+	/** How a `live` verdict was proven; null for any other verdict. */
+	proof: LockProof | null;
+	/**
+	 * The processes this verdict proved to hold the lock (the recorded holder, a supervisor's
+	 * recorded child), each with the start token it was seen with (null where the platform gives
+	 * none). Empty unless `live`. Only these count as the lock's holders, never a PID merely named.
+	 */
+	holders: ChildIdentity[];
 }

@@ -37,6 +37,17 @@ export function parseCmdline(buffer: Buffer): string[] {
 	return parts;
 }
 
+/**
+ * The effective uid from `/proc/<pid>/status` (its `Uid:` line lists real, effective, saved and
+ * filesystem uids). The effective uid is the one a lockfile's owner is compared with: a file gets
+ * its creator's filesystem uid, which follows the effective uid (only setfsuid(2) parts them), so
+ * a lock its holder wrote itself is owned by the holder's effective uid. Null when absent.
+ */
+export function parseStatusUid(status: string): number | null {
+	const uids = /^Uid:\s+(\d+)\s+(\d+)/m.exec(status);
+	return uids?.[2] === undefined ? null : Number(uids[2]);
+}
+
 let cachedHost: HostFacts | undefined;
 
 /** Host name, boot id and boot time; read once per process (none of them change while we run). */
@@ -119,6 +130,11 @@ function probeLinux(pid: number): ProcessProbe {
 		command = parseCmdline(readFileSync(`/proc/${pid}/cmdline`)).join(' ');
 	} catch {}
 
+	let uid: number | null = null;
+	try {
+		uid = parseStatusUid(readFileSync(`/proc/${pid}/status`, 'utf8'));
+	} catch {}
+
 	const {bootedAt} = hostFacts();
 	return {
 		state: 'alive',
@@ -126,6 +142,7 @@ function probeLinux(pid: number): ProcessProbe {
 		startToken: parsed.startTicks,
 		command,
 		startedAt: bootedAt === null ? null : startTicksToEpochMs(parsed.startTicks, bootedAt),
+		uid,
 	};
 }
 
@@ -143,9 +160,9 @@ function probeByKill(pid: number): ProcessProbe {
 		}
 	}
 
-	// Alive (or owned by someone else). Without /proc there is no cheap start token here; the
-	// process-table adapters supply creation times where the platform has them.
-	return {state: 'alive', pid, startToken: null, command: null, startedAt: null};
+	// Alive (or owned by someone else). Without /proc there is no cheap start token or owner here;
+	// the process-table adapters supply creation times where the platform has them.
+	return {state: 'alive', pid, startToken: null, command: null, startedAt: null, uid: null};
 }
 
 /** This process's own identity, as a lock holder records it. */

@@ -10,6 +10,10 @@ import type {ChildIdentity} from '../locks/types.js';
  * It closes the window between a supervisor starting its bot and recording the bot in its lock:
  * a supervisor SIGKILLed inside it leaves a lock that names no child, and without this lookup the
  * lock would read stale while the bot runs on, and the next `run` would start a second one.
+ *
+ * The variables prove nothing by themselves: anyone who can read the lockfile knows its token and
+ * can start a process with them. The process found is judged like any recorded child, its owner
+ * included (locks/verdict.ts), so another user's claimant makes the lock `unknown`, never live.
  */
 export function findLockChild(name: string, token: number): ChildIdentity | null {
 	if (process.platform !== 'linux') {

@@ -22,7 +22,15 @@ export interface ProcessInfo {
 
 /** What a probe of one PID found, used to judge a lock's holder. */
 export type ProcessProbe =
-	| {state: 'alive'; pid: number; startToken: string | null; command: string | null; startedAt: number | null}
+	| {
+		state: 'alive';
+		pid: number;
+		startToken: string | null;
+		command: string | null;
+		startedAt: number | null;
+		/** The process's effective uid, compared with a lockfile's owner; null where the platform does not give one. */
+		uid: number | null;
+	}
 	| {state: 'gone'; pid: number}
 	| {state: 'unknown'; pid: number; reason: string};
 

@@ -112,3 +112,64 @@ test('without a configured fleet, the accounts the locks name are the known ones
 	assert.throws(() => resolveScope(bare, ['NOPE'], ['ACC']), /unknown account "NOPE"; known accounts: ACC/);
 	assert.throws(() => resolveScope(config, ['ACC'], ['ACC']), UnknownAccountError, 'a configured fleet knows only its own accounts');
 });
+
+/** The fleet as the locks alone describe it: no config, every component inferred from a lock's name. */
+const bare = atlasConfig({accounts: [], services: []});
+
+function bareSnapshot(processes: ProcessInfo[], locks: LockInspection[]) {
+	return buildSnapshot({config: bare, locks, locksError: null, processes, now, host: 'host-1', selfPid: 1});
+}
+
+const stepsOf = (plan: ReturnType<typeof planShutdown>) => plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid} [${step.target.pids.join(',')}]` : step.kind === 'skip' ? `skip ${step.label}: ${step.reason}${step.refused ? ' (refused)' : ''}` : `${step.kind} ${step.label}`));
+
+test('without a config, shutdown stops only what a lock record proves by start token; name matches are skip steps', () => {
+	const processes = [proc(100, 'sleep 300'), proc(200, 'sleep 60'), proc(300, 'python BRAIN_X.py'), proc(400, 'python BRAIN_X.py')];
+	const locks = [
+		lock('sleep', 'stale-dead', {pid: 999}),
+		lock('BRAIN_X', 'live', {pid: 300, startToken: '3000', account: 'X'}),
+	];
+	const plan = planShutdown(bareSnapshot(processes, locks), bare, 'all');
+	assert.deepEqual(stepsOf(plan), [
+		'stop 300 [300]',
+		'skip BRAIN_X PID 400: not stopped: matched by name only; not stopped without a config',
+		'skip sleep PID 100: not stopped: matched by name only; not stopped without a config',
+		'skip sleep PID 200: not stopped: matched by name only; not stopped without a config',
+	]);
+
+	// The same fleet with a config: its `match` is the operator's intent, so every copy is stopped.
+	const configured = atlasConfig({accounts: [{id: 'X', number: '1', enabled: true, server: null, broker: null, components: [{...config.accounts[0]!.components[0]!, name: 'BRAIN_X', match: /BRAIN_X\.py/, account: 'X'}]}], services: []});
+	const intended = planShutdown(buildSnapshot({config: configured, locks, locksError: null, processes, now, host: 'host-1', selfPid: 1}), configured, 'all');
+	assert.deepEqual(intended.steps.flatMap(step => (step.kind === 'stop' ? [step.target.pid] : [])), [300, 400]);
+});
+
+test('without a config, a holder confirmed only by its command line (a legacy record) is refused, not stopped', () => {
+	for (const proof of ['name', 'match'] as const) {
+		const legacy = {...lock('BRAIN_X', 'live', {pid: 300, account: 'X', format: 'legacy-json', startToken: null}), proof};
+		const plan = planShutdown(bareSnapshot([proc(300, 'python BRAIN_X.py')], [legacy]), bare, 'all');
+		assert.equal(plan.destructive, false);
+		const [step] = plan.steps;
+		assert.equal(step?.kind, 'skip');
+		assert.equal(step?.kind === 'skip' && step.refused, true, 'the bot may still run: the shutdown did not succeed');
+		assert.match(step?.kind === 'skip' ? step.reason : '', /^matched by name only; not stopped without a config \(its lock record names PID 300 but proves it by (its name|a pattern) only, with no start token\)$/);
+	}
+});
+
+test('without a config, the proven holder is stopped with what runs below it, not a wrapper above it that merely matches', () => {
+	const processes = [proc(500, 'sh -c python BRAIN_X.py'), proc(501, 'python BRAIN_X.py', 500), proc(502, 'python BRAIN_X.py --worker', 501)];
+	const plan = planShutdown(bareSnapshot(processes, [lock('BRAIN_X', 'live', {pid: 501, startToken: '5010', account: 'X'})]), bare, 'all');
+	assert.deepEqual(stepsOf(plan), ['stop 501 [501,502]']);
+	const [target] = plan.steps.flatMap(step => (step.kind === 'stop' ? [step.target] : []));
+	assert.equal(target?.startToken, '5010');
+});
+
+test('without a config, an orphan proven by its child\'s start token is stopped; stop-duplicates stops no copy known by name alone', () => {
+	const processes = [proc(601, 'python BRAIN_X.py'), proc(700, 'python BRAIN_X.py')];
+	const orphan = lock('BRAIN_X', 'live', {pid: 600, startToken: '6000', account: 'X', child: {pid: 601, startToken: '6010'}}, true);
+	assert.deepEqual(stepsOf(planShutdown(bareSnapshot(processes, [orphan]), bare, 'all')), [
+		'stop 601 [601]',
+		'skip BRAIN_X PID 700: not stopped: matched by name only; not stopped without a config',
+	]);
+	const duplicates = planStopDuplicates(bareSnapshot(processes, [orphan]), bare, 'all');
+	assert.equal(duplicates.destructive, false);
+	assert.deepEqual(duplicates.steps.map(step => step.label), ['keep BRAIN_X PID 601', 'BRAIN_X PID 700: not stopped']);
+});

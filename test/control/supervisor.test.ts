@@ -142,7 +142,7 @@ test('the bot gets its stop signal when the supervisor gets SIGTERM, and SIGINT 
 });
 
 test('the refusal names how to stop a holder without an account, without telling to shut the whole fleet down', () => {
-	const holder = {name: 'svc', path: '/l/svc.lock', verdict: 'live' as const, reason: 'PID 42 is running', raw: null, mtimeMs: 0, orphaned: true,
+	const holder = {name: 'svc', path: '/l/svc.lock', verdict: 'live' as const, reason: 'PID 42 is running', raw: null, mtimeMs: 0, orphaned: true, proof: 'child' as const, holders: [{pid: 43, startToken: '2'}],
 		record: {format: 'v1' as const, name: 'svc', pid: 42, account: null, hostname: 'h', bootId: null, startToken: '1', createdAt: 0, heartbeatAt: null, token: 1, command: null, child: {pid: 43, startToken: '2'}, supervisor: null}};
 	const text = describeHolder('svc', holder);
 	assert.match(text, /PID 42/);

@@ -37,7 +37,7 @@ test('windows identity is the creation time: no row is gone, a row gives its cre
 test('identity check: gone, unknown and missing tokens are never "same"', () => {
 	assert.equal(compareIdentity('1', {state: 'gone', pid: 1}), 'gone');
 	assert.equal(compareIdentity('1', {state: 'unknown', pid: 1, reason: 'EACCES'}), 'doubt');
-	assert.equal(compareIdentity('1', {state: 'alive', pid: 1, startToken: null, command: null, startedAt: null}), 'doubt');
+	assert.equal(compareIdentity('1', {state: 'alive', pid: 1, startToken: null, command: null, startedAt: null, uid: null}), 'doubt');
 });
 
 test('process group from /proc/<pid>/stat, even with spaces and parentheses in the name', () => {

@@ -169,3 +169,32 @@ test('an unreadable locks directory makes the snapshot UNKNOWN at least', () => 
 	assert.equal(result.level, 'unknown');
 	assert.equal(result.problems[0]?.code, 'locks-dir');
 });
+
+test('only the processes a verdict proved hold a lock: not a reused supervisor PID beside its orphan, not a PID reused since the probe', () => {
+	// The supervisor's PID 200 now runs an unrelated `vim`; its orphaned child 201 holds the lock.
+	const orphan = lock('BRAIN_ATLAS', 'live', {pid: 200, startToken: '1', child: {pid: 201, startToken: '2010'}}, true);
+	const result = healthy([proc(200, 'vim notes.txt'), proc(201, 'python BRAIN_ATLAS.py')], orphan);
+	const brain = brainOf(result);
+	assert.equal(brain.state, 'orphaned');
+	assert.deepEqual(brain.processes.map(view => [view.pid, view.holdsLock]), [[201, true]], 'vim is no copy of the bot');
+	assert.equal(brain.lock?.proof, 'child');
+
+	// The table was read after the probe: PID 200 is another process by then (start token differs).
+	const reused = healthy([{...proc(200, 'python BRAIN_ATLAS.py'), startToken: '9999'}], lock('BRAIN_ATLAS', 'live', {pid: 200, startToken: '2000'}));
+	assert.deepEqual(brainOf(reused).processes.map(view => [view.pid, view.holdsLock]), [[200, false]]);
+	assert.equal(brainOf(reused).state, 'unlocked');
+});
+
+test('a locks directory that others can write to is a warning naming the directory and its mode', () => {
+	const input = (locksDirMode: number | null): FleetInput => ({config: atlasConfig(), locks: [serverLock, watchdogLock, lock('BRAIN_ATLAS', 'live', {pid: 200})], locksError: null, locksDirMode, processes: [server, watchdog, proc(200, 'python BRAIN_ATLAS.py')], now, host: 'h', selfPid: 1});
+	for (const [mode, who] of [[0o777, 'group- and world-writable'], [0o1777, 'group- and world-writable'], [0o775, 'group-writable'], [0o757, 'world-writable']] as const) {
+		const result = buildSnapshot(input(mode));
+		assert.equal(result.level, 'warn');
+		assert.deepEqual(result.problems.map(problem => [problem.code, problem.level]), [['locks-dir-writable', 'warn']]);
+		assert.equal(result.problems[0]?.message, `locks directory /fleet/.locks is ${who} (mode ${mode.toString(8).padStart(4, '0')}): other users can plant or replace lockfiles there; run "chmod go-w /fleet/.locks"`);
+	}
+
+	for (const mode of [0o755, 0o700, null]) {
+		assert.equal(buildSnapshot(input(mode)).level, 'ok');
+	}
+});

@@ -26,7 +26,11 @@ export function lock(name: string, verdict: VerdictCode, record: Partial<ParsedL
 		supervisor: null,
 		...record,
 	};
-	return {name, path: `/locks/${name}.lock`, verdict, reason: `reason for ${verdict}`, record: parsed, raw: null, mtimeMs: now, orphaned};
+	// A live lock's holders as the verdict would prove them: the recorded holder (and its child), or an orphan's child alone.
+	const live = verdict === 'live';
+	const holders = !live ? [] : orphaned ? (parsed.child ? [parsed.child] : []) : [{pid: parsed.pid, startToken: parsed.startToken}, ...(parsed.child ? [parsed.child] : [])];
+	const proof = !live ? null : orphaned ? 'child' : parsed.startToken === null ? 'match' : 'start-token';
+	return {name, path: `/locks/${name}.lock`, verdict, reason: `reason for ${verdict}`, record: parsed, raw: null, mtimeMs: now, orphaned, proof, holders};
 }
 
 const backoff = {initialSeconds: 1, maxSeconds: 60, factor: 2, resetAfterSeconds: 60, crashLoopFailures: 5, crashLoopWindowSeconds: 300};

@@ -317,15 +317,15 @@ test('a record of a later protocol version is held, never stale', () => {
 	const parsed = parseLock('BRAIN_ATLAS', raw);
 	assert.ok('error' in parsed && parsed.newerVersion === 2);
 	const host = {hostname: 'h', bootId: 'b', bootedAt: 0};
-	const judged = judge(parsed, {host, probe: pid => ({state: 'gone', pid}), now: 10_000_000, mtimeMs: 0, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000});
+	const judged = judge(parsed, {host, probe: pid => ({state: 'gone', pid}), now: 10_000_000, mtimeMs: 0, ownerUid: null, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000});
 	assert.equal(judged.verdict, 'unknown');
 	assert.match(judged.reason, /protocol version 2/);
 });
 
 test('a live legacy holder next to an unusable timestamp is live, never stale: the ignored field is named in the reason', () => {
 	const host = {hostname: 'vm', bootId: 'boot-now', bootedAt: Date.UTC(2026, 10, 22, 12)};
-	const probe = (pid: number) => ({state: 'alive' as const, pid, startToken: '5000', command: 'python BRAIN_ATLAS.py', startedAt: null});
-	const facts = {host, probe, now: Date.UTC(2026, 10, 22, 18), mtimeMs: 0, match: /BRAIN_ATLAS\.py/, remoteExpirySeconds: null, unreadableGraceMs: 2000};
+	const probe = (pid: number) => ({state: 'alive' as const, pid, startToken: '5000', command: 'python BRAIN_ATLAS.py', startedAt: null, uid: null});
+	const facts = {host, probe, now: Date.UTC(2026, 10, 22, 18), mtimeMs: 0, ownerUid: null, match: /BRAIN_ATLAS\.py/, remoteExpirySeconds: null, unreadableGraceMs: 2000};
 	// 1 s after the epoch would "prove" a reboot if it were read as a time; 1e25 is no time at all.
 	for (const timestamp of ['1', '1e25', '"0001-01-01T00:00:00Z"', '50000000000']) {
 		const judged = judge(parse(`{"pid": 19248, "timestamp": ${timestamp}, "hostname": "vm"}`), facts);

@@ -32,7 +32,7 @@ function legacy(change: Partial<ParsedLock> = {}): ParsedLock {
 	return lock({format: 'legacy-json', hostname: null, bootId: null, startToken: null, token: null, command: null, ...change});
 }
 
-const alive = (pid: number, startToken: string | null, command: string | null = 'python BRAIN_ATLAS.py'): ProcessProbe => ({state: 'alive', pid, startToken, command, startedAt: null});
+const alive = (pid: number, startToken: string | null, command: string | null = 'python BRAIN_ATLAS.py', uid: number | null = 1000): ProcessProbe => ({state: 'alive', pid, startToken, command, startedAt: null, uid});
 
 /** A process table: PIDs not listed are gone. */
 function table(...processes: ProcessProbe[]): (pid: number) => ProcessProbe {
@@ -40,7 +40,7 @@ function table(...processes: ProcessProbe[]): (pid: number) => ProcessProbe {
 }
 
 function facts(change: Partial<JudgeFacts> = {}): JudgeFacts {
-	return {host, probe: table(), now, mtimeMs: now - 60_000, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000, ...change};
+	return {host, probe: table(), now, mtimeMs: now - 60_000, ownerUid: 1000, match: null, remoteExpirySeconds: null, unreadableGraceMs: 2000, ...change};
 }
 
 interface Case {
@@ -69,7 +69,24 @@ const cases: Case[] = [
 	{title: 'host boot id unknown: no reboot verdict from a recorded one', lock: lock({bootId: 'boot-before'}), facts: {host: {...host, bootId: null}, probe: table(alive(19248, '5000'))}, verdict: 'live', reason: /running/},
 	{title: 'v1 without boot id, taken before the boot', lock: lock({bootId: null, createdAt: bootedAt - 60_000}), verdict: 'stale-rebooted', reason: /took it at 2026-11-22T05:59:00.000Z, before trader-vm booted at 2026-11-22T06:00:00.000Z/},
 	{title: 'v1 without boot id, heartbeat after the boot', lock: lock({bootId: null, createdAt: bootedAt - 60_000, heartbeatAt: bootedAt + 60_000}), facts: {probe: table(alive(19248, '5000'))}, verdict: 'live', reason: /running/},
-	{title: 'legacy record from the day before the boot', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), facts: {probe: table(alive(19248, null))}, verdict: 'stale-rebooted', reason: /before trader-vm booted/},
+	// Identity before any rule about time: a clock wrong at boot must not start a second copy beside a live bot.
+	{title: 'legacy record from the day before the boot, holder running and named: the timestamp proves nothing', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), facts: {probe: table(alive(19248, null))}, verdict: 'live', reason: /^PID 19248 is running "python BRAIN_ATLAS.py", which names BRAIN_ATLAS$/},
+	{title: 'legacy record from before the boot, holder matching the configured pattern', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1'))}, verdict: 'live', reason: /which matches/},
+	{title: 'legacy record from before the boot, holder alive but unconfirmed: held', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), facts: {probe: table(alive(19248, '1', 'python other.py'))}, verdict: 'unknown', reason: /cannot be confirmed as the holder; treated as held/},
+	{title: 'legacy record from before the boot, holder gone: the reboot names why', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), verdict: 'stale-rebooted', reason: /^PID 19248 took it at .*, before trader-vm booted at .*; PID 19248 is gone$/},
+	{title: 'legacy record from before the boot, PID now runs something else', lock: legacy({createdAt: bootedAt - 30 * 3_600_000}), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', 'sleep 30'))}, verdict: 'stale-rebooted', reason: /before trader-vm booted .*; PID 19248 now runs "sleep 30", which does not match/},
+	{title: 'v1 without boot id, taken before the boot, holder running with its start token', lock: lock({bootId: null, createdAt: bootedAt - 60_000}), facts: {probe: table(alive(19248, '5000'))}, verdict: 'live', reason: /start token 5000 matches/},
+	{title: 'v1 without boot id, taken before the boot, cannot be probed: held', lock: lock({bootId: null, createdAt: bootedAt - 60_000}), facts: {probe: pid => ({state: 'unknown', pid, reason: 'EACCES'})}, verdict: 'unknown', reason: /cannot be checked/},
+	{title: 'supervisor and child gone, taken before the boot', lock: lock({bootId: null, createdAt: bootedAt - 60_000, child: {pid: 19249, startToken: '5001'}}), verdict: 'stale-rebooted', reason: /before trader-vm booted .*; PID 19248 is gone, and its child PID 19249 is gone/},
+	{title: 'supervisor gone, child alive, taken before the boot: live', lock: lock({bootId: null, createdAt: bootedAt - 60_000, child: {pid: 19249, startToken: '5001'}}), facts: {probe: table(alive(19249, '5001'))}, verdict: 'live', orphaned: true, reason: /its child PID 19249 still runs/},
+	// Ownership: a start token is world-readable, so a record naming another user's process is not proof.
+	{title: 'holder runs as another user than the lockfile\'s owner', lock: lock({pid: 1}), facts: {ownerUid: 1000, probe: table(alive(1, '5000', '/sbin/init', 0))}, verdict: 'unknown', reason: /^lockfile owned by uid 1000 but PID 1 runs as uid 0: not trusted; treated as held$/},
+	{title: 'legacy holder named by its command line, another user\'s', lock: legacy(), facts: {ownerUid: 1000, match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', 'python BRAIN_ATLAS.py', 0))}, verdict: 'unknown', reason: /lockfile owned by uid 1000 but PID 19248 runs as uid 0: not trusted/},
+	{title: 'lockfile owner unknown on this platform: no ownership check', lock: lock(), facts: {ownerUid: null, probe: table(alive(19248, '5000', 'x', 0))}, verdict: 'live', reason: /matches/},
+	{title: 'process owner unknown on this platform: no ownership check', lock: lock(), facts: {probe: table(alive(19248, '5000', 'x', null))}, verdict: 'live', reason: /matches/},
+	{title: 'another user\'s process at a reused PID: stale, whoever owns it', lock: lock(), facts: {probe: table(alive(19248, '7777', 'bash', 0))}, verdict: 'stale-reused', reason: /now belongs to another process/},
+	{title: 'supervisor gone, its child runs as another user', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: {probe: table(alive(19249, '5001', 'python BRAIN_ATLAS.py', 0))}, verdict: 'unknown', reason: /supervisor PID 19248 is gone, but its child: lockfile owned by uid 1000 but PID 19249 runs as uid 0: not trusted; treated as held/},
+	{title: 'supervisor running, its recorded child runs as another user', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: {probe: table(alive(19248, '5000'), alive(19249, '5001', 'python BRAIN_ATLAS.py', 0))}, verdict: 'unknown', reason: /PID 19248 is running .*, but its child: lockfile owned by uid 1000 but PID 19249 runs as uid 0: not trusted/},
 	{title: 'legacy record an hour before the boot: the zone may be wrong, so no reboot verdict', lock: legacy({createdAt: bootedAt - 3_600_000}), verdict: 'stale-dead', reason: /PID 19248 is gone/},
 	{title: 'legacy record without a timestamp: no reboot verdict', lock: legacy({createdAt: null}), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1'))}, verdict: 'live', reason: /matches/},
 	{title: 'legacy, command matches the component pattern', lock: legacy(), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', '/usr/bin/python3 BRAIN_ATLAS.py --live'))}, verdict: 'live', reason: /PID 19248 is running "\/usr\/bin\/python3 BRAIN_ATLAS.py --live", which matches \/BRAIN_ATLAS\\.py\//},
@@ -150,4 +167,48 @@ test('property: a live holder with its recorded start token is never stale on th
 		const {verdict} = judge(local, facts({probe: pid => alive(pid, '5000', 'anything')}));
 		assert.equal(verdict, 'live');
 	}));
+});
+
+test('property: a live process that is the recorded holder is never stale on a timestamp', () => {
+	fc.assert(fc.property(arbitraryLock, fc.integer({min: bootedAt - 90 * 86_400_000, max: now}), (record, takenAt) => {
+		// No boot id to prove a reboot: only timestamps, which may be anything.
+		const local = {...record, hostname: null, bootId: null, createdAt: takenAt, heartbeatAt: null};
+		const {verdict} = judge(local, facts({match: /BRAIN_ATLAS|WATCHDOG_GL_3/, probe: pid => alive(pid, local.startToken, `python ${local.name}.py`)}));
+		assert.equal(verdict, 'live');
+	}));
+});
+
+test('property: a process of another user than the lockfile owner is never live', () => {
+	fc.assert(fc.property(arbitraryLock, record => {
+		const local = {...record, hostname: 'trader-vm', bootId: 'boot-now'};
+		const {verdict, holders} = judge(local, facts({ownerUid: 1000, match: /BRAIN_ATLAS|WATCHDOG_GL_3/, probe: pid => alive(pid, pid === local.pid ? local.startToken : local.child?.startToken ?? null, `python ${local.name}.py`, 0)}));
+		assert.notEqual(verdict, 'live');
+		assert.deepEqual(holders, []);
+	}));
+});
+
+const probed = (...processes: ProcessProbe[]) => facts({match: /BRAIN_ATLAS\.py/, probe: table(...processes)});
+
+test('proof: how a live verdict was proven, and which processes it proved', () => {
+	const cases: Array<{title: string; lock: ParsedLock; facts: JudgeFacts; proof: string; holders: Array<{pid: number; startToken: string | null}>}> = [
+		{title: 'recorded start token', lock: lock(), facts: probed(alive(19248, '5000')), proof: 'start-token', holders: [{pid: 19248, startToken: '5000'}]},
+		{title: 'supervisor and its child, both by start token', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: probed(alive(19248, '5000', 'fleetdeck run BRAIN_ATLAS'), alive(19249, '5001')), proof: 'start-token', holders: [{pid: 19248, startToken: '5000'}, {pid: 19249, startToken: '5001'}]},
+		{title: 'supervisor by start token; a recorded child gone is no holder', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: probed(alive(19248, '5000')), proof: 'start-token', holders: [{pid: 19248, startToken: '5000'}]},
+		{title: 'orphan: the child by its start token', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: probed(alive(19249, '5001')), proof: 'child', holders: [{pid: 19249, startToken: '5001'}]},
+		{title: 'orphan beside a reused supervisor PID: only the child holds it', lock: lock({child: {pid: 19249, startToken: '5001'}}), facts: probed(alive(19248, '9', 'sshd'), alive(19249, '5001')), proof: 'child', holders: [{pid: 19249, startToken: '5001'}]},
+		{title: 'legacy, configured pattern', lock: legacy(), facts: probed(alive(19248, '1')), proof: 'match', holders: [{pid: 19248, startToken: '1'}]},
+		{title: 'legacy, the lock name only', lock: legacy(), facts: facts({probe: table(alive(19248, '1'))}), proof: 'name', holders: [{pid: 19248, startToken: '1'}]},
+		{title: 'a child proven more weakly than its supervisor does not ride on its proof', lock: lock({child: {pid: 19249, startToken: null}}), facts: probed(alive(19248, '5000'), alive(19249, '5001')), proof: 'start-token', holders: [{pid: 19248, startToken: '5000'}]},
+	];
+	for (const item of cases) {
+		const judgement = judge(item.lock, item.facts);
+		assert.equal(judgement.verdict, 'live', `${item.title}: ${judgement.reason}`);
+		assert.equal(judgement.proof, item.proof, item.title);
+		assert.deepEqual(judgement.holders, item.holders, item.title);
+	}
+
+	for (const stale of [judge(lock(), facts()), judge(lock(), facts({probe: pid => ({state: 'unknown', pid, reason: 'EACCES'})}))]) {
+		assert.equal(stale.proof, null);
+		assert.deepEqual(stale.holders, []);
+	}
 });

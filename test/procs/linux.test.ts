@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import {mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync} from 'node:fs';
+import {spawn} from 'node:child_process';
+import {mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {hostFacts, probeProcess} from '../../source/procs/identity.js';
+import {hostFacts, parseStatusUid, probeProcess} from '../../source/procs/identity.js';
 import {processFromProcFiles, readLinuxProcessTable} from '../../source/procs/linux.js';
 import {idleScript, pollUntil, spawnChurn, spawnIdle, uniqueMarker} from '../helpers/children.js';
 
@@ -28,6 +29,24 @@ test('finds a real child with exact argv, ppid, start token and start time', {sk
 	assert.equal(probe.state, 'alive');
 	assert.equal(found.startToken, probe.state === 'alive' ? probe.startToken : undefined);
 	assert.ok(found.startedAt !== null && Math.abs(found.startedAt - Date.now()) < 10_000, `startedAt ${found.startedAt} is not near now`);
+	assert.equal(probe.state === 'alive' ? probe.uid : undefined, process.geteuid?.());
+});
+
+test('parseStatusUid takes the effective uid, the one a file its process creates is owned by', () => {
+	assert.equal(parseStatusUid('Name:\tsudo\nUid:\t1000\t0\t0\t0\nGid:\t1000\t1000\t1000\t1000\n'), 0);
+	assert.equal(parseStatusUid('Name:\tx\nUid:\t0\t65534\t65534\t65534\n'), 65534);
+	assert.equal(parseStatusUid('Name:\tx\n'), null);
+});
+
+test('the probe reads another user\'s process owner', {skip: process.platform === 'linux' && process.getuid?.() === 0 ? false : 'needs root on Linux, to start a process as uid 65534'}, async t => {
+	const stranger = spawn('sleep', ['60'], {stdio: 'ignore', uid: 65_534, gid: 65_534});
+	t.after(() => {
+		stranger.kill('SIGKILL');
+	});
+	const pid = stranger.pid!;
+	await pollUntil('the process to run as uid 65534', () => (statSync(`/proc/${pid}`).uid === 65_534 ? true : undefined));
+	const probe = probeProcess(pid);
+	assert.equal(probe.state === 'alive' ? probe.uid : undefined, 65_534);
 });
 
 test('a command line longer than the read buffer comes back whole', {skip}, async t => {

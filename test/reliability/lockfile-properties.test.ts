@@ -30,15 +30,17 @@ const probeArb: fc.Arbitrary<(pid: number) => ProcessProbe> = fc
 		state: fc.constantFrom('gone', 'alive', 'unknown'),
 		startToken: fc.option(fc.constantFrom('5000', '5001', '')),
 		command: fc.option(fc.constantFrom('python BOT.py', 'python H.py', 'bash', '')),
+		uid: fc.option(fc.constantFrom(0, 1000)),
 	})
-	.map(({state, startToken, command}) => (pid: number): ProcessProbe =>
-		state === 'gone' ? {state, pid} : state === 'unknown' ? {state, pid, reason: 'EPERM'} : {state, pid, startToken, command, startedAt: now - 120_000});
+	.map(({state, startToken, command, uid}) => (pid: number): ProcessProbe =>
+		state === 'gone' ? {state, pid} : state === 'unknown' ? {state, pid, reason: 'EPERM'} : {state, pid, startToken, command, startedAt: now - 120_000, uid});
 
 const factsArb: fc.Arbitrary<JudgeFacts> = fc.record({
 	host: fc.constant(host),
 	probe: probeArb,
 	now: fc.constant(now),
 	mtimeMs: fc.option(fc.constantFrom(now, now - 60_000, now + 60_000, 0, Number.MAX_SAFE_INTEGER)),
+	ownerUid: fc.option(fc.constantFrom(0, 1000)),
 	match: fc.option(fc.constantFrom(/BOT\.py/, /H/i)),
 	remoteExpirySeconds: fc.option(fc.constantFrom(0, 60, 1e12)),
 	unreadableGraceMs: fc.constant(2000),
@@ -122,21 +124,17 @@ test('no set of lockfiles makes the snapshot, --json, the text table or the Prom
 	);
 });
 
-const aliveHolder = (pid: number): ProcessProbe => ({state: 'alive', pid, startToken: '5000', command: 'python BOT.py', startedAt: now - 120_000});
-const liveFacts: JudgeFacts = {host, probe: aliveHolder, now, mtimeMs: now - 60_000, match: /BOT\.py/, remoteExpirySeconds: null, unreadableGraceMs: 2000};
+const aliveHolder = (pid: number): ProcessProbe => ({state: 'alive', pid, startToken: '5000', command: 'python BOT.py', startedAt: now - 120_000, uid: null});
+const liveFacts: JudgeFacts = {host, probe: aliveHolder, now, mtimeMs: now - 60_000, ownerUid: null, match: /BOT\.py/, remoteExpirySeconds: null, unreadableGraceMs: 2000};
 
-test('safety: a hostile value in a field that only informs never makes a live holder\'s lock unreadable or stale', () => {
+test('safety: a hostile value in a field that only informs never makes a live holder\'s lock unreadable or stale, a pre-boot timestamp included', () => {
 	fc.assert(
 		fc.property(liveHolderVariant(holder), ({key, text}) => {
 			const record = parseLock('H', Buffer.from(text));
 			assert.ok(!('error' in record), `${key}: ${'error' in record ? record.error : ''}`);
 			const judged = judge(record, liveFacts);
-			// A legacy timestamp read as a real time before the boot is item 1's rule (identity
-			// first), not this one: only values the parser could not use are in scope here.
-			const accepted = key === 'timestamp' && record.createdAt !== null;
-			if (!accepted) {
-				assert.equal(judged.verdict, 'live', `${key}=${text.slice(0, 200)}: ${judged.reason}`);
-			}
+			// Identity comes first: even a timestamp read as a real time before the boot leaves it live.
+			assert.equal(judged.verdict, 'live', `${key}=${text.slice(0, 200)}: ${judged.reason}`);
 		}),
 		{numRuns: 2000},
 	);

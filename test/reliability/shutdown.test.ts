@@ -50,7 +50,7 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	const real = (pid: number) => (reused(pid) ? reuser.pid : pid);
 	const control: ProcessControl = {
 		async probe(pid) {
-			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep 300', startedAt: null} : posixControl.probe(pid);
+			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep 300', startedAt: null, uid: null} : posixControl.probe(pid);
 		},
 		leadsGroup: pid => posixControl.leadsGroup(real(pid)),
 		async requestStop(pid, signal): Promise<SignalOutcome> {

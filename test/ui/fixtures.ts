@@ -52,6 +52,7 @@ export function componentView(name: string, role: ComponentView['role'], account
 			format: 'v1',
 			child: null,
 			orphaned: false,
+			proof: verdict === 'live' ? 'start-token' : null,
 			ageSeconds: 600,
 			path: `/fleet/.locks/${name}.lock`,
 		},

@@ -35,7 +35,8 @@ export function parseIdentity(pid: number, stdout: string): ProcessProbe {
 			return {state: 'gone', pid};
 		}
 
-		return {state: 'alive', pid, startToken: found.startToken, command: found.command === '' ? null : found.command, startedAt: found.startedAt};
+		// Windows owners are SIDs, not uids: the lockfile-owner check does not apply here.
+		return {state: 'alive', pid, startToken: found.startToken, command: found.command === '' ? null : found.command, startedAt: found.startedAt, uid: null};
 	} catch (error) {
 		return {state: 'unknown', pid, reason: (error as Error).message};
 	}
