@@ -1,5 +1,6 @@
 import type {AccountConfig, HealthLimits} from '../config/types.js';
-import {diffPositions, driftPause, driftSeverity, type DriftClass, type DriftSeverity, type RawDifference} from './drift.js';
+import {diffPositions, driftPause, driftSeverity, type DriftSeverity, type RawDifference} from './drift.js';
+import type {DriftClass, DriftStatus} from '../vocabulary.js';
 import {crossWiring} from './health.js';
 import {positionId, type StatusSnapshot} from './snapshot.js';
 
@@ -8,7 +9,7 @@ export interface DriftItem {
 	/** Stable across polls: class and position. */
 	key: string;
 	class: DriftClass;
-	status: 'suspected' | 'confirmed';
+	status: DriftStatus;
 	/** How loud it is once confirmed (`opened-manually` is info only). */
 	severity: DriftSeverity;
 	positionId: number;

@@ -1,9 +1,8 @@
 import type {HealthLimits} from '../config/types.js';
 import {formatDuration} from '../text/duration.js';
 import {positionId, type Deal, type Position, type StatusSnapshot} from './snapshot.js';
+import type {DriftClass} from '../vocabulary.js';
 
-export const driftClasses = ['closed-externally', 'opened-manually', 'modified-externally', 'missing-sl', 'stale'] as const;
-export type DriftClass = (typeof driftClasses)[number];
 export type DriftSeverity = 'info' | 'warn' | 'crit';
 
 /**

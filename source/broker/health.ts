@@ -2,8 +2,7 @@ import type {AccountConfig, HealthLimits} from '../config/types.js';
 import {formatDuration} from '../text/duration.js';
 import type {PollResult} from './poll-result.js';
 import type {StatusSnapshot} from './snapshot.js';
-
-export type HealthState = 'ok' | 'degraded' | 'down' | 'unknown';
+import {healthRank, worstHealth, type ComponentState, type HealthLayer, type HealthState} from '../vocabulary.js';
 
 /** One health level and, always, the reason for it in a sentence. */
 export interface HealthLevel {
@@ -12,7 +11,7 @@ export interface HealthLevel {
 }
 
 /** An account's three health levels (DESIGN.md §7). Fleet levels: ok→ok, degraded→warn, down→crit, unknown→unknown. */
-export interface AccountHealth {
+export interface AccountHealth extends Record<HealthLayer, HealthLevel> {
 	/** The bot runs exactly once under a live lock and its snapshot is fresh. */
 	service: HealthLevel;
 	/** The broker connection: right account, connected, synchronized, within its age, idle and credential limits. */
@@ -34,8 +33,11 @@ export const staleAfterIntervals = 3;
 /** An `asOf` further ahead of our clock than this means the publisher's clock is wrong, and its freshness cannot be judged. */
 const maxClockAheadMs = 60_000;
 
-/** Component states under which the brain is running exactly once and accounted for by a live lock. */
-const serviceStates: Record<string, HealthLevel> = {
+/**
+ * The service level each state of the brain gives: `ok` only when it runs exactly once under a
+ * live lock. Every component state has its entry, so a new state cannot fall through unjudged.
+ */
+const serviceStates: Record<ComponentState, HealthLevel> = {
 	running: {state: 'ok', reason: 'the brain runs once under a live lock'},
 	stopped: {state: 'down', reason: 'the brain is not running'},
 	duplicate: {state: 'down', reason: 'the brain runs more than once'},
@@ -45,9 +47,9 @@ const serviceStates: Record<string, HealthLevel> = {
 	orphaned: {state: 'degraded', reason: 'the brain runs as an orphan: its supervisor is gone'},
 	backoff: {state: 'degraded', reason: 'the brain exited and waits to be restarted'},
 	starting: {state: 'degraded', reason: 'the brain is starting'},
+	remote: {state: 'unknown', reason: 'the brain\'s lock is held on another host: it cannot be checked from here'},
+	unknown: {state: 'unknown', reason: 'the brain\'s lock cannot be verified'},
 };
-
-const severity: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, down: 3};
 
 /**
  * Judges an account's three levels from its latest poll and its brain's component state (null
@@ -58,7 +60,7 @@ const severity: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, d
  * said may no longer be true. A snapshot for the wrong account keeps connection `down` even when
  * stale: it proves the publisher is cross-wired.
  */
-export function assessHealth(input: {account: AccountConfig; result: PollResult | null; serviceState: string | null; now: number}): AccountHealth {
+export function assessHealth(input: {account: AccountConfig; result: PollResult | null; serviceState: ComponentState | null; now: number}): AccountHealth {
 	const {account, result, serviceState, now} = input;
 	const snapshot = result?.snapshot ?? null;
 	const intervalMs = result?.intervalMs ?? (account.broker ? account.broker.pollSeconds * 1000 : 0);
@@ -82,9 +84,9 @@ export function combine(checks: HealthLevel[]): HealthLevel {
 		return {state: 'unknown', reason: 'nothing to judge'};
 	}
 
-	const worst = checks.reduce((a, b) => (severity[b.state] > severity[a.state] ? b : a));
-	const shown = worst.state === 'ok' ? checks : checks.filter(check => check.state !== 'ok').sort((a, b) => severity[b.state] - severity[a.state]);
-	return {state: worst.state, reason: shown.map(check => check.reason).join('; ')};
+	const state = worstHealth(...checks.map(check => check.state));
+	const shown = state === 'ok' ? checks : checks.filter(check => check.state !== 'ok').sort((a, b) => healthRank(b.state) - healthRank(a.state));
+	return {state, reason: shown.map(check => check.reason).join('; ')};
 }
 
 interface View {
@@ -97,12 +99,12 @@ interface View {
 	limits: HealthLimits | null;
 }
 
-function processCheck(serviceState: string | null, account: AccountConfig): HealthLevel[] {
+function processCheck(serviceState: ComponentState | null, account: AccountConfig): HealthLevel[] {
 	if (serviceState === null) {
 		return account.broker === null ? [{state: 'unknown', reason: 'no brain and no status source configured'}] : [];
 	}
 
-	return [serviceStates[serviceState] ?? {state: 'unknown', reason: `the brain is in state ${serviceState}`}];
+	return [serviceStates[serviceState]];
 }
 
 function publisherChecks(view: View): HealthLevel[] {

@@ -1,5 +1,5 @@
-export {assessHealth, combine, staleAfterIntervals, type AccountHealth, type HealthLevel, type HealthState} from './health.js';
-export {diffPositions, driftClasses, driftPause, driftSeverity, matchPositions, type DriftClass, type DriftSeverity, type FieldChange, type RawDifference} from './drift.js';
+export {assessHealth, combine, staleAfterIntervals, type AccountHealth, type HealthLevel} from './health.js';
+export {diffPositions, driftPause, driftSeverity, matchPositions, type DriftSeverity, type FieldChange, type RawDifference} from './drift.js';
 export {DriftTracker, driftLevel, tombstoneMs, type DriftItem, type DriftObservation} from './drift-tracker.js';
 export {backoffDelay, pollOnce, startAccountPollers, startPoller, systemClock, type Clock, type FleetPollers, type Poller, type PollerOptions} from './poller.js';
 export {assessOnce, type AssessOnceOptions, type OnceAssessment} from './assess-once.js';

@@ -1,6 +1,6 @@
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, onceBrokerFacts} from '../fleet/gather.js';
-import {exitCodes} from '../fleet/levels.js';
+import {levelExitCodes} from '../vocabulary.js';
 import type {FleetSnapshot} from '../fleet/types.js';
 import {formatText} from '../report/text.js';
 import {toJson} from '../report/json.js';
@@ -44,5 +44,5 @@ export function renderSnapshot(snapshot: FleetSnapshot, format: Format): string 
 export async function runOnce(config: FleetConfig, format: Format): Promise<number> {
 	const snapshot = await gatherSnapshot(config, {broker: async () => onceBrokerFacts(config)});
 	process.stdout.write(renderSnapshot(snapshot, format));
-	return exitCodes[snapshot.level];
+	return levelExitCodes[snapshot.level];
 }

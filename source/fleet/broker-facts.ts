@@ -1,7 +1,7 @@
-import {assessHealth, driftLevel, type DriftItem, type HealthLevel, type HealthState, type PollResult} from '../broker/index.js';
+import {assessHealth, driftLevel, type DriftItem, type HealthLevel, type PollResult} from '../broker/index.js';
 import type {AccountConfig} from '../config/types.js';
-import {worst, type Level} from './levels.js';
 import type {AccountHealthView, ComponentView, DriftView, Problem} from './types.js';
+import {driftProblemCodes, healthLayers, healthProblemCodes, healthStateLevels, worst, type Level, type ProblemCode} from '../vocabulary.js';
 
 /** What the broker side knows of one account: its latest poll and the drift tracked so far. */
 export interface AccountBrokerFacts {
@@ -19,10 +19,6 @@ export interface BrokerFacts {
 	accounts: Map<string, AccountBrokerFacts>;
 	services: Map<string, HealthLevel>;
 }
-
-export const healthLevel: Record<HealthState, Level> = {ok: 'ok', degraded: 'warn', down: 'crit', unknown: 'unknown'};
-
-const levelNames = ['service', 'connection', 'broker'] as const;
 
 export interface AccountBrokerView {
 	health: AccountHealthView;
@@ -42,38 +38,39 @@ export function accountBrokerView(account: AccountConfig, components: ComponentV
 	const result = facts?.result ?? null;
 	const health = assessHealth({account, result, serviceState: brain?.state ?? null, now: facts?.judgedAt ?? now});
 	const problems: Problem[] = [];
-	const add = (level: Level, code: string, message: string) => {
+	const add = (level: Level, code: ProblemCode, message: string) => {
 		if (level !== 'ok') {
 			problems.push({level, code, account: account.id, component: brain?.name ?? null, message});
 		}
 	};
 
-	for (const name of levelNames) {
+	for (const layer of healthLayers) {
 		// The brain's own state is already a problem of its component; the service level adds
 		// only what is about its status publisher.
-		if (name === 'service' && brain !== null && brain.state !== 'running') {
+		if (layer === 'service' && brain !== null && brain.state !== 'running') {
 			continue;
 		}
 
-		add(healthLevel[health[name].state], `health-${name}`, `${account.id} ${name} ${health[name].state}: ${health[name].reason}`);
+		add(healthStateLevels[health[layer].state], healthProblemCodes[layer], `${account.id} ${layer} ${health[layer].state}: ${health[layer].reason}`);
 	}
 
 	const drift = (facts?.drift ?? []).map(item => ({class: item.class, status: item.status, positionId: item.positionId, symbol: item.symbol, message: item.message}));
 	for (const item of facts?.drift ?? []) {
-		if (item.status === 'confirmed' && item.severity !== 'info') {
-			add(item.severity, `drift-${item.class}`, `${account.id}: ${item.message}`);
+		const code = driftProblemCodes[item.class];
+		if (item.status === 'confirmed' && item.severity !== 'info' && code !== null) {
+			add(item.severity, code, `${account.id}: ${item.message}`);
 		}
 	}
 
 	const published = result?.snapshot?.positions;
 	const positions = published ? {bot: published.bot?.length ?? 0, broker: published.broker?.length ?? 0} : null;
 	const drifted = driftLevel(facts?.drift ?? []);
-	const level = worst(...levelNames.map(name => healthLevel[health[name].state]), drifted === 'info' ? 'ok' : drifted);
+	const level = worst(...healthLayers.map(layer => healthStateLevels[health[layer].state]), drifted === 'info' ? 'ok' : drifted);
 	return {health, drift, positions, level, problems};
 }
 
 /** A service's health-URL check as a problem, when it is not ok. */
 export function serviceHealthProblem(component: ComponentView, health: HealthLevel): Problem | null {
-	const level = healthLevel[health.state];
+	const level = healthStateLevels[health.state];
 	return level === 'ok' ? null : {level, code: 'health-url', account: null, component: component.name, message: `${component.name} health check ${health.state}: ${health.reason}`};
 }

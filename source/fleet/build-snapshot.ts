@@ -2,11 +2,11 @@ import {isConfigured} from '../config/resolve.js';
 import type {FleetConfig} from '../config/types.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import type {ProcessInfo} from '../procs/types.js';
-import {accountBrokerView, healthLevel, serviceHealthProblem, type BrokerFacts} from './broker-facts.js';
+import {accountBrokerView, serviceHealthProblem, type BrokerFacts} from './broker-facts.js';
 import {buildComponent, lockView, type ComponentSpec} from './component.js';
 import {inferredSpec} from './infer.js';
-import {worst} from './levels.js';
-import type {AccountView, ComponentView, FleetSnapshot, HealthState, Problem} from './types.js';
+import type {AccountView, ComponentView, FleetSnapshot, HealthLevelView, Problem} from './types.js';
+import {byHealthLayer, healthRank, healthStateLevels, worst, type HealthLayer} from '../vocabulary.js';
 
 export interface FleetInput {
 	config: FleetConfig;
@@ -54,11 +54,11 @@ function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
 		return null;
 	}
 
-	const pick = (name: 'service' | 'connection' | 'broker') => {
-		let chosen = {state: 'ok' as HealthState, reason: `all ${judged.length} accounts ok`};
+	const pick = (layer: HealthLayer): HealthLevelView => {
+		let chosen: HealthLevelView = {state: 'ok', reason: `all ${judged.length} accounts ok`};
 		for (const {id, health} of judged) {
-			const level = health[name];
-			if (rank[level.state] > rank[chosen.state]) {
+			const level = health[layer];
+			if (healthRank(level.state) > healthRank(chosen.state)) {
 				chosen = {state: level.state, reason: `${id}: ${level.reason}`};
 			}
 		}
@@ -66,10 +66,8 @@ function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
 		return chosen;
 	};
 
-	return {service: pick('service'), connection: pick('connection'), broker: pick('broker')};
+	return byHealthLayer(pick);
 }
-
-const rank: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, down: 3};
 
 /**
  * A locks directory others can write to lets any local user plant a lock naming a process of
@@ -115,7 +113,7 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 				problems.push(problem);
 			}
 
-			return {...view, health, level: worst(view.level, healthLevel[health.state])};
+			return {...view, health, level: worst(view.level, healthStateLevels[health.state])};
 		});
 		accounts = config.accounts.map(account => {
 			const components = [...account.components].sort(byRole).map(spec => component({...spec, enabled: spec.enabled && account.enabled}));

@@ -2,9 +2,9 @@ import type {ComponentConfig} from '../config/types.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import {groupInstances, matchProcesses, type Instance} from '../procs/index.js';
 import type {ProcessInfo} from '../procs/types.js';
-import {worst, type Level} from './levels.js';
 import {redactCommandLine} from '../text/redact.js';
-import type {ComponentState, ComponentView, LockView, Problem, ProcessView} from './types.js';
+import type {ComponentView, LockView, Problem, ProcessView} from './types.js';
+import {worst, type ComponentState, type Level} from '../vocabulary.js';
 
 /**
  * What the snapshot needs to know about one component, whether configured or inferred from a lock.

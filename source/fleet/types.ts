@@ -1,20 +1,6 @@
-import type {LockProof, VerdictCode} from '../locks/types.js';
+import type {LockProof} from '../locks/types.js';
 import type {Role} from '../config/types.js';
-import type {Level} from './levels.js';
-
-/** Component states (DESIGN.md §5), plus `remote` (its lock is held on another host) and `unknown`. */
-export type ComponentState =
-	| 'running'
-	| 'stopped'
-	| 'duplicate'
-	| 'unlocked'
-	| 'stale-lock'
-	| 'orphaned'
-	| 'starting'
-	| 'backoff'
-	| 'crash-loop'
-	| 'remote'
-	| 'unknown';
+import type {ComponentState, DriftClass, DriftStatus, HealthLayer, HealthState, Level, ProblemCode, ProblemLevel, VerdictCode} from '../vocabulary.js';
 
 export interface LockView {
 	name: string;
@@ -72,25 +58,23 @@ export interface ComponentView {
 }
 
 export interface Problem {
-	level: Level;
-	code: string;
+	level: ProblemLevel;
+	code: ProblemCode;
 	account: string | null;
 	component: string | null;
 	message: string;
 }
-
-export type HealthState = 'ok' | 'degraded' | 'down' | 'unknown';
 
 export interface HealthLevelView {
 	state: HealthState;
 	reason: string;
 }
 
+/** One view per health layer (service, connection, broker: DESIGN.md §7). */
+export type HealthLayersView = Record<HealthLayer, HealthLevelView>;
+
 /** The three health levels of DESIGN.md §7 for one account. */
-export interface AccountHealthView {
-	service: HealthLevelView;
-	connection: HealthLevelView;
-	broker: HealthLevelView;
+export interface AccountHealthView extends HealthLayersView {
 	/** The status data is older than three poll intervals. */
 	stale: boolean;
 	/** When the publisher built the snapshot last read, ISO 8601. */
@@ -101,12 +85,10 @@ export interface AccountHealthView {
 	error: string | null;
 }
 
-export type DriftClass = 'closed-externally' | 'opened-manually' | 'modified-externally' | 'missing-sl' | 'stale';
-
 export interface DriftView {
 	class: DriftClass;
 	/** `suspected` until seen on enough consecutive polls, then `confirmed`. */
-	status: 'suspected' | 'confirmed';
+	status: DriftStatus;
 	positionId: number;
 	symbol: string | null;
 	message: string;
@@ -131,7 +113,7 @@ export interface FleetSnapshot {
 	host: string;
 	level: Level;
 	/** Across all accounts, the worst of each health level; null when no account has a status source. */
-	health: {service: HealthLevelView; connection: HealthLevelView; broker: HealthLevelView} | null;
+	health: HealthLayersView | null;
 	/** Config file this snapshot was built from; null without one. */
 	config: string | null;
 	locksDir: string;

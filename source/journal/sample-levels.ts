@@ -1,24 +1,28 @@
-import {healthStates, type HealthState} from './types.js';
+import {healthStates, type HealthLayer, type HealthState} from '../vocabulary.js';
 
-type Levels = {service: HealthState; connection: HealthState; broker: HealthState};
+type Levels = Record<HealthLayer, HealthState>;
+
+/**
+ * Each health state's two-bit code in the samples table. These codes are on disk, so they are
+ * fixed here rather than taken from the vocabulary's order: reordering `healthStates` must not
+ * reinterpret a week of stored samples. A fifth state needs a wider packing (and a migration).
+ */
+const sampleCodes: Record<HealthState, 0 | 1 | 2 | 3> = {unknown: 0, ok: 1, degraded: 2, down: 3};
+
+const statesByCode = new Map<number, HealthState>(healthStates.map(state => [sampleCodes[state], state]));
 
 /**
  * The three health levels of a sample packed into one small integer (two bits each: service,
  * connection, broker), so a week of samples every poll stays a few bytes a row.
  */
 export function packLevels(levels: Levels): number {
-	return (code(levels.service) << 4) | (code(levels.connection) << 2) | code(levels.broker);
+	return (sampleCodes[levels.service] << 4) | (sampleCodes[levels.connection] << 2) | sampleCodes[levels.broker];
 }
 
 export function unpackLevels(packed: number): Levels {
 	return {service: state(packed >> 4), connection: state(packed >> 2), broker: state(packed)};
 }
 
-function code(level: HealthState): number {
-	const index = healthStates.indexOf(level);
-	return index === -1 ? 0 : index;
-}
-
 function state(bits: number): HealthState {
-	return healthStates[bits & 0b11] ?? 'unknown';
+	return statesByCode.get(bits & 0b11) ?? 'unknown';
 }

@@ -4,41 +4,10 @@
  */
 
 import type Database from 'better-sqlite3';
+import {eventKinds, type EventKind, type EventLevel, type HealthState} from '../vocabulary.js';
 
-/** Every kind of event, grouped in families (`lock`, `process`, …) that `--kind lock` selects at once. */
-export const eventKinds = [
-	'lock.acquired',
-	'lock.released',
-	'lock.stale',
-	'lock.cleared',
-	'process.started',
-	'process.exited',
-	'process.restarted',
-	'process.crash-loop',
-	'stop.requested',
-	'stop.escalated',
-	'stop.confirmed',
-	'stop.failed',
-	'duplicate.seen',
-	'duplicate.resolved',
-	'health.changed',
-	'drift.raised',
-	'drift.resolved',
-	'config.loaded',
-	'config.rejected',
-	'launch.started',
-	'launch.skipped',
-	'launch.failed',
-	'supervisor.started',
-	'supervisor.stopped',
-	'journal.replaced',
-	'journal.dropped',
-] as const;
-
-export type EventKind = (typeof eventKinds)[number];
-
-export const eventLevels = ['info', 'warn', 'crit'] as const;
-export type EventLevel = (typeof eventLevels)[number];
+// Kinds and levels are part of the journal's public shapes; their one definition is the vocabulary.
+export {eventKinds, type EventKind, type EventLevel};
 
 /** One thing that happened, as stored and as `history --json` prints it. */
 export interface JournalEvent {
@@ -81,10 +50,6 @@ export interface NewEvent {
 	/** ISO 8601; defaults to the journal's clock. */
 	at?: string;
 }
-
-/** One of the three health levels (DESIGN.md §7), as the journal keeps it. */
-export const healthStates = ['unknown', 'ok', 'degraded', 'down'] as const;
-export type HealthState = (typeof healthStates)[number];
 
 /** One poll's health of one account, kept compactly for sparklines. */
 export interface HealthSample {

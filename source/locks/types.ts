@@ -1,23 +1,11 @@
-/** Every verdict a lock can get (DESIGN.md §4). Public contract: `--json` carries these codes. */
-export const verdictCodes = [
-	'live',
-	'stale-dead',
-	'stale-reused',
-	'stale-rebooted',
-	'stale-unreadable',
-	'writing',
-	'remote',
-	'remote-expired',
-	'unknown',
-] as const;
+import {verdictCodes, verdictProvesStale, type VerdictCode} from '../vocabulary.js';
 
-export type VerdictCode = (typeof verdictCodes)[number];
+// The verdict codes are part of the lock API (`--json` carries them); their one definition is the vocabulary.
+export {verdictCodes, type VerdictCode};
 
-/** Verdicts that prove the holder is gone: the only ones a lock may be removed for. */
-export const staleVerdicts: ReadonlySet<VerdictCode> = new Set(['stale-dead', 'stale-reused', 'stale-rebooted', 'stale-unreadable']);
-
+/** Whether the verdict proves the holder is gone: the only verdicts a lock may be removed for. */
 export function isStale(code: VerdictCode): boolean {
-	return staleVerdicts.has(code);
+	return verdictProvesStale[code];
 }
 
 /** The identity of a process a supervisor runs, recorded so an orphaned child still counts. */

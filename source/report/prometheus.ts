@@ -1,6 +1,16 @@
-import {exitCodes} from '../fleet/levels.js';
-import type {ComponentState, ComponentView, DriftClass, FleetSnapshot, HealthState} from '../fleet/types.js';
-import {verdictCodes} from '../locks/types.js';
+import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
+import {
+	componentStates,
+	driftClasses,
+	driftStatuses,
+	healthLayers,
+	healthStateLevels,
+	levelExitCodes,
+	problemLevels,
+	verdictCodes,
+	type HealthState,
+	type Level,
+} from '../vocabulary.js';
 
 /**
  * `fleetdeck --once --format prometheus`: the snapshot in the Prometheus text exposition format
@@ -9,6 +19,9 @@ import {verdictCodes} from '../locks/types.js';
  * an alert rule likes: levels as numeric codes equal to the `--once` exit codes, component states
  * and lock verdicts as one series per possible value (1 for the current one, 0 for the others),
  * so `fleetdeck_component_state{state="duplicate"} == 1` needs no lookup table.
+ *
+ * Every enumerated family iterates the vocabulary's arrays, so a member added there is written
+ * here without a change to this file.
  */
 
 export type Labels = Record<string, string>;
@@ -21,16 +34,15 @@ export interface MetricFamily {
 	samples: Array<{labels: Labels; value: number}>;
 }
 
-/** Every component state, in the order the series are written. */
-export const componentStates: readonly ComponentState[] = ['running', 'starting', 'stopped', 'stale-lock', 'duplicate', 'unlocked', 'orphaned', 'backoff', 'crash-loop', 'remote', 'unknown'];
+/** A level as Prometheus writes it: its `--once` exit code. */
+function levelValue(level: Level): number {
+	return levelExitCodes[level];
+}
 
-/** Health states as numbers: 0 ok, 1 degraded, 2 down, 3 unknown (the order of the level codes). */
-export const healthCodes: Record<HealthState, number> = {ok: 0, degraded: 1, down: 2, unknown: 3};
-
-const driftClasses: readonly DriftClass[] = ['closed-externally', 'opened-manually', 'modified-externally', 'missing-sl', 'stale'];
-const driftStatuses = ['suspected', 'confirmed'] as const;
-const healthLevels = ['service', 'connection', 'broker'] as const;
-const problemLevels = ['warn', 'crit', 'unknown'] as const;
+/** A health state as the code of the level it counts as: 0 ok, 1 degraded, 2 down, 3 unknown. */
+function healthValue(state: HealthState): number {
+	return levelValue(healthStateLevels[state]);
+}
 
 /** A label value as the exposition format wants it: backslash, double quote and line feed escaped. */
 export function escapeLabelValue(value: string): string {
@@ -78,18 +90,18 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 	}
 
 	return [
-		family('level', 'Overall fleet level: 0 ok, 1 warn, 2 crit, 3 unknown (the --once exit code).', [{labels: {}, value: exitCodes[snapshot.level]}]),
+		family('level', 'Overall fleet level: 0 ok, 1 warn, 2 crit, 3 unknown (the --once exit code).', [{labels: {}, value: levelValue(snapshot.level)}]),
 		family(
 			'account_level',
 			'Account level: 0 ok, 1 warn, 2 crit, 3 unknown.',
-			snapshot.accounts.map(account => ({labels: {account: account.id, number: account.number}, value: exitCodes[account.level]})),
+			snapshot.accounts.map(account => ({labels: {account: account.id, number: account.number}, value: levelValue(account.level)})),
 		),
 		family(
 			'component_state',
 			'Component state: 1 for the current state, 0 for every other state.',
 			components.flatMap(component => componentStates.map(state => ({labels: {...componentLabels(component), state}, value: component.state === state ? 1 : 0}))),
 		),
-		family('component_level', 'Component level: 0 ok, 1 warn, 2 crit, 3 unknown.', components.map(component => ({labels: componentLabels(component), value: exitCodes[component.level]}))),
+		family('component_level', 'Component level: 0 ok, 1 warn, 2 crit, 3 unknown.', components.map(component => ({labels: componentLabels(component), value: levelValue(component.level)}))),
 		family('component_instances', 'Running copies of the component, counted by instance (1 is right; more is a duplicate).', components.map(component => ({labels: componentLabels(component), value: component.instances}))),
 		family(
 			'component_restarts',
@@ -109,7 +121,7 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 		family(
 			'health_state',
 			'Account health per level (service, connection, broker): 0 ok, 1 degraded, 2 down, 3 unknown.',
-			watched.flatMap(account => healthLevels.map(level => ({labels: {account: account.id, level}, value: healthCodes[account.health![level].state]}))),
+			watched.flatMap(account => healthLayers.map(layer => ({labels: {account: account.id, level: layer}, value: healthValue(account.health![layer].state)}))),
 		),
 		family('status_stale', '1 when the account\'s status data is older than three poll intervals.', watched.map(account => ({labels: {account: account.id}, value: account.health!.stale ? 1 : 0}))),
 		family(
@@ -120,7 +132,7 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 		family(
 			'service_health_state',
 			'A service\'s health URL check: 0 ok, 1 degraded, 2 down, 3 unknown.',
-			snapshot.services.flatMap(service => (service.health === null ? [] : [{labels: {component: service.name}, value: healthCodes[service.health.state]}])),
+			snapshot.services.flatMap(service => (service.health === null ? [] : [{labels: {component: service.name}, value: healthValue(service.health.state)}])),
 		),
 		family(
 			'drift',

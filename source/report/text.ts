@@ -1,10 +1,8 @@
-import type {Level} from '../fleet/levels.js';
 import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
 import {printable} from '../text/printable.js';
 import {displayWidth, fit} from '../text/width.js';
+import {levelWords, problemLevels, type ProblemLevel} from '../vocabulary.js';
 import {wrap} from './columns.js';
-
-const levelLabel: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
 
 function stateText(component: ComponentView): string {
 	return component.instances > 1 ? `${component.state} x${component.instances}` : component.state;
@@ -22,7 +20,7 @@ function row(values: string[]): string {
 }
 
 function componentRow(account: string, component: ComponentView): string {
-	return row([levelLabel[component.level], account, component.name, stateText(component), pidText(component), component.lock?.verdict ?? '-']);
+	return row([levelWords[component.level], account, component.name, stateText(component), pidText(component), component.lock?.verdict ?? '-']);
 }
 
 /**
@@ -30,17 +28,17 @@ function componentRow(account: string, component: ComponentView): string {
  * level words rather than colours, problems spelled out, every name and reason made printable.
  */
 export function formatText(snapshot: FleetSnapshot): string {
-	const counts = new Map<Level, number>();
+	const counts = new Map<ProblemLevel, number>();
 	for (const problem of snapshot.problems) {
 		counts.set(problem.level, (counts.get(problem.level) ?? 0) + 1);
 	}
 
-	const summary = (['crit', 'warn', 'unknown'] as const)
+	const summary = problemLevels
 		.filter(level => counts.has(level))
-		.map(level => `${counts.get(level)} ${levelLabel[level].toLowerCase()}`)
+		.map(level => `${counts.get(level)} ${levelWords[level].toLowerCase()}`)
 		.join(', ');
 	// The host name is cut (not the level) when a long one would push the header past 80 columns.
-	const status = ` ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelLabel[snapshot.level]}${summary ? ` (${summary})` : ''}`;
+	const status = ` ${snapshot.generatedAt.replace(/\.\d+Z$/, 'Z')}  ${levelWords[snapshot.level]}${summary ? ` (${summary})` : ''}`;
 	const host = printable(snapshot.host);
 	const hostRoom = Math.max(8, 80 - 'fleetdeck '.length - displayWidth(status));
 	const lines = [`fleetdeck ${displayWidth(host) > hostRoom ? fit(host, hostRoom) : host}${status}`];
@@ -62,7 +60,7 @@ export function formatText(snapshot: FleetSnapshot): string {
 	if (snapshot.problems.length > 0) {
 		lines.push('', 'PROBLEMS');
 		for (const problem of snapshot.problems) {
-			lines.push(wrap(`${fit(levelLabel[problem.level], 5)} ${problem.message}`, 80, '      '));
+			lines.push(wrap(`${fit(levelWords[problem.level], 5)} ${problem.message}`, 80, '      '));
 		}
 	}
 

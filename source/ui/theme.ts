@@ -1,6 +1,4 @@
-import type {Level} from '../fleet/levels.js';
-import type {ComponentState, HealthState} from '../fleet/types.js';
-import type {VerdictCode} from '../locks/types.js';
+import {healthStateLevels, levelWords, type ComponentState, type HealthState, type Level, type VerdictCode} from '../vocabulary.js';
 
 /** What a piece of text means; the theme turns it into a colour, or into nothing without colour. */
 export type Tone = 'ok' | 'warn' | 'crit' | 'unknown' | 'muted' | 'accent' | 'plain';
@@ -37,9 +35,9 @@ export interface Theme {
 
 const colours: Record<Tone, string | undefined> = {ok: 'green', warn: 'yellow', crit: 'red', unknown: 'gray', muted: 'gray', accent: 'cyan', plain: undefined};
 
-const levelWords: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
+// Every table below is keyed by a vocabulary type: a new level, state or verdict fails to compile
+// until it has its tone and symbol here. A health state takes the tone of the level it counts as.
 const levelTones: Record<Level, Tone> = {ok: 'ok', warn: 'warn', crit: 'crit', unknown: 'unknown'};
-const healthTones: Record<HealthState, Tone> = {ok: 'ok', degraded: 'warn', down: 'crit', unknown: 'unknown'};
 
 const componentTones: Record<ComponentState, Tone> = {
 	running: 'ok',
@@ -140,7 +138,7 @@ export function createTheme({color, unicode}: ThemeOptions): Theme {
 		unicode,
 		paint: tone => (color ? colours[tone] : undefined),
 		level: level => badge(levelTones[level], levelWords[level]),
-		health: state => badge(healthTones[state], state),
+		health: state => badge(levelTones[healthStateLevels[state]], state),
 		component: state => badge(componentTones[state], state, set.component[state]),
 		verdict: code => badge(verdictTones[code], code),
 		symbols: set.symbols,

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {diffPositions, type DriftClass, type FieldChange} from '../../source/broker/drift.js';
+import {diffPositions, type FieldChange} from '../../source/broker/drift.js';
+import type {DriftClass} from '../../source/vocabulary.js';
 import {iso, limits, position, snapshotAt, t0, type Wire} from './helpers.js';
 
 interface Row {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {assessHealth, type HealthState} from '../../source/broker/health.js';
+import {assessHealth} from '../../source/broker/health.js';
+import type {ComponentState, HealthState} from '../../source/vocabulary.js';
 import type {AccountConfig} from '../../source/config/types.js';
 import type {PollResult} from '../../source/broker/poll-result.js';
 import {account, iso, pollResult, snapshotAt, t0, type Wire} from './helpers.js';
@@ -8,7 +9,7 @@ import {account, iso, pollResult, snapshotAt, t0, type Wire} from './helpers.js'
 interface Row {
 	name: string;
 	mutate?: (snapshot: Wire) => void;
-	serviceState?: string | null;
+	serviceState?: ComponentState | null;
 	/** Replaces the poll result entirely. */
 	result?: PollResult | null;
 	resultPatch?: Partial<PollResult>;
@@ -30,7 +31,8 @@ const rows: Row[] = [
 	{name: 'brain in backoff', serviceState: 'backoff', expect: {service: 'degraded'}},
 	{name: 'brain starting', serviceState: 'starting', expect: {service: 'degraded'}},
 	{name: 'no brain, fresh status', serviceState: null, expect: {service: 'ok'}},
-	{name: 'an unknown component state', serviceState: 'weird', expect: {service: 'unknown'}},
+	{name: 'brain held on another host', serviceState: 'remote', expect: {service: 'unknown'}, reason: {level: 'service', match: /held on another host/}},
+	{name: 'brain with an unverifiable lock', serviceState: 'unknown', expect: {service: 'unknown'}, reason: {level: 'service', match: /cannot be verified/}},
 	{
 		name: 'data older than 3 intervals is STALE',
 		later: 6001,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import fc from 'fast-check';
-import {exitCodes} from '../../source/fleet/levels.js';
+import {levelExitCodes as exitCodes} from '../../source/vocabulary.js';
 import type {FleetSnapshot, LockView} from '../../source/fleet/types.js';
 import {hostFacts, probeProcess} from '../../source/procs/identity.js';
 import {isStale, verdictCodes, type VerdictCode} from '../../source/locks/types.js';

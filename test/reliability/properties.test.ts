@@ -9,7 +9,7 @@ import {diffPositions, DriftTracker, driftLevel, type DriftItem, type Position, 
 import type {AccountConfig, FleetConfig} from '../../source/config/types.js';
 import {accountBrokerView, type BrokerFacts} from '../../source/fleet/broker-facts.js';
 import {buildSnapshot, type FleetInput} from '../../source/fleet/build-snapshot.js';
-import {levels, worst, type Level} from '../../source/fleet/levels.js';
+import {levels, worst, type Level} from '../../source/vocabulary.js';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {verdictCodes, type LockInspection, type SupervisorState} from '../../source/locks/types.js';
 import type {ProcessInfo} from '../../source/procs/types.js';

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
 import path from 'node:path';
 import {test} from 'node:test';
-import {exitCodes} from '../../source/fleet/levels.js';
+import {componentStates, levelExitCodes} from '../../source/vocabulary.js';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {verdictCodes} from '../../source/locks/types.js';
-import {componentStates, escapeLabelValue, toPrometheus} from '../../source/report/prometheus.js';
+import {escapeLabelValue, toPrometheus} from '../../source/report/prometheus.js';
 import {runCli, tempDir, writeLock} from '../helpers/cli.js';
 import {spawnIdle, uniqueMarker} from '../helpers/children.js';
 import {accountView, fleet, incidentFleet} from '../ui/fixtures.js';
@@ -57,7 +57,7 @@ test('the incident fleet parses, with levels as exit codes and states one series
 		assert.match(family.name, /^fleetdeck_[a-z_]+$/);
 	}
 
-	assert.equal(valueOf(families, 'fleetdeck_level', {}), exitCodes.crit);
+	assert.equal(valueOf(families, 'fleetdeck_level', {}), levelExitCodes.crit);
 	assert.equal(valueOf(families, 'fleetdeck_account_level', {account: 'ATLAS', number: '212000584'}), 2);
 	assert.equal(valueOf(families, 'fleetdeck_account_level', {account: 'BG_INSTANT'}), 0);
 
@@ -101,9 +101,9 @@ test('label values from lockfiles are escaped: quotes, backslashes, line feeds s
 	const snapshot: FleetSnapshot = fleet([accountView(weird, '1', {brain: {state: 'unlocked', level: 'warn'}})], 'warn');
 	snapshot.services = [];
 	const families = parseExposition(toPrometheus(snapshot));
-	assert.equal(valueOf(families, 'fleetdeck_account_level', {account: weird}), exitCodes.ok);
+	assert.equal(valueOf(families, 'fleetdeck_account_level', {account: weird}), levelExitCodes.ok);
 	assert.equal(valueOf(families, 'fleetdeck_component_state', {account: weird, component: `BRAIN_${weird}`, state: 'unlocked'}), 1);
-	assert.equal(valueOf(families, 'fleetdeck_level', {}), exitCodes.warn);
+	assert.equal(valueOf(families, 'fleetdeck_level', {}), levelExitCodes.warn);
 });
 
 test('an empty fleet still writes every family header and the level', () => {
@@ -129,7 +129,7 @@ test('fleetdeck --once --format prometheus on real locks: parses, and exits with
 	const families = parseExposition(result.stdout);
 	const level = valueOf(families, 'fleetdeck_level', {});
 	assert.equal(result.code, level, result.stderr);
-	assert.equal(result.code, exitCodes.warn, 'without a config a stale lock alone is WARN: nothing says its component must run');
+	assert.equal(result.code, levelExitCodes.warn, 'without a config a stale lock alone is WARN: nothing says its component must run');
 	assert.equal(valueOf(families, 'fleetdeck_lock_verdict', {lock: 'BRAIN_LIVE', verdict: 'live'}), 1);
 	assert.equal(valueOf(families, 'fleetdeck_lock_verdict', {lock: 'WATCHDOG_DEAD', verdict: 'stale-dead'}), 1);
 	assert.equal(valueOf(families, 'fleetdeck_component_state', {account: 'ACC "1"', component: 'BRAIN_LIVE', state: 'running'}), 1);

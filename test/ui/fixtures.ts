@@ -1,8 +1,7 @@
 import type {ActionKind, ActionResult, Controller, Plan, PlanStep, Scope, StepProgress} from '../../source/control/types.js';
-import type {Level} from '../../source/fleet/levels.js';
-import type {AccountView, ComponentState, ComponentView, FleetSnapshot, HealthLevelView} from '../../source/fleet/types.js';
+import type {AccountView, ComponentView, FleetSnapshot, HealthLevelView} from '../../source/fleet/types.js';
 import type {JournalEvent} from '../../source/journal/types.js';
-import type {VerdictCode} from '../../source/locks/types.js';
+import type {ComponentState, Level, VerdictCode} from '../../source/vocabulary.js';
 import {deferred, type Deferred} from './fake-time.js';
 
 /** Hand-built fleet data for the deck's tests and benchmark: plain objects typed as the contracts. */

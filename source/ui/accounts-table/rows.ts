@@ -1,18 +1,16 @@
 import {isStale} from '../../locks/types.js';
-import type {Level} from '../../fleet/levels.js';
-import type {AccountView, ComponentView, HealthState} from '../../fleet/types.js';
+import type {AccountView, ComponentView} from '../../fleet/types.js';
+import {driftProblemCodes, healthLayers, levelRank, worstHealth} from '../../vocabulary.js';
 import {cell, type Line, type Segment} from '../line.js';
 import type {Badge, Theme, Tone} from '../theme.js';
 
-const levelRank: Record<Level, number> = {ok: 0, unknown: 1, warn: 2, crit: 3};
-const healthRank: Record<HealthState, number> = {ok: 0, unknown: 1, degraded: 2, down: 3};
 const toneRank: Record<Tone, number> = {plain: 0, muted: 0, accent: 0, ok: 0, unknown: 1, warn: 2, crit: 3};
 
 /** Worst level first; equal levels keep the configured order. */
 export function sortAccounts(accounts: readonly AccountView[]): AccountView[] {
 	return accounts
 		.map((account, index) => ({account, index}))
-		.sort((a, b) => levelRank[b.account.level] - levelRank[a.account.level] || a.index - b.index)
+		.sort((a, b) => levelRank(b.account.level) - levelRank(a.account.level) || a.index - b.index)
 		.map(({account}) => account);
 }
 
@@ -64,16 +62,15 @@ function healthCell(account: AccountView, theme: Theme): Segment {
 		return {text: 'STALE', tone: 'warn'};
 	}
 
-	const worst = [health.service.state, health.connection.state, health.broker.state]
-		.reduce((a, b) => (healthRank[b] > healthRank[a] ? b : a));
-	const badge = theme.health(worst);
+	const badge = theme.health(worstHealth(...healthLayers.map(layer => health[layer].state)));
 	return {text: `${badge.symbol} ${badge.word}`, tone: badge.tone};
 }
 
 function driftCell(account: AccountView): Segment {
 	const confirmed = account.drift.filter(drift => drift.status === 'confirmed');
 	if (confirmed.length > 0) {
-		const alarming = confirmed.some(drift => drift.class !== 'opened-manually');
+		// A class that raises no problem (a manual trade) is shown, never alarmed.
+		const alarming = confirmed.some(drift => driftProblemCodes[drift.class] !== null);
 		return {text: String(confirmed.length), tone: alarming ? 'warn' : 'plain'};
 	}
 

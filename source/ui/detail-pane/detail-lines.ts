@@ -1,6 +1,7 @@
 import type {AccountView, ComponentView, HealthLevelView} from '../../fleet/types.js';
 import {shortDuration} from '../../text/duration.js';
 import {printable} from '../../text/printable.js';
+import {driftProblemCodes, healthLayers} from '../../vocabulary.js';
 import {bytes, percent, sparkline} from '../format.js';
 import {cell, type Line} from '../line.js';
 import type {Theme} from '../theme.js';
@@ -87,11 +88,7 @@ function healthLines(account: AccountView, theme: Theme): Line[] {
 		return [[{text: '  no broker status source configured', tone: 'muted'}]];
 	}
 
-	const lines = [
-		healthLine('service', health.service, theme),
-		healthLine('connection', health.connection, theme),
-		healthLine('broker', health.broker, theme),
-	];
+	const lines = healthLayers.map(layer => healthLine(layer, health[layer], theme));
 	const facts = [health.asOf ? `as of ${health.asOf}` : 'no snapshot yet', health.error ? `last poll failed: ${health.error}` : ''].filter(Boolean);
 	lines.push([{text: `  ${printable(facts.join(', '))}`, tone: health.error ? 'warn' : 'muted'}]);
 	if (health.stale) {
@@ -111,7 +108,8 @@ function driftLines(account: AccountView, theme: Theme): Line[] {
 	}
 
 	for (const drift of account.drift) {
-		const tone = drift.status === 'suspected' || drift.class === 'opened-manually' ? 'muted' : 'warn';
+		// Suspected drift, and a class that raises no problem (a manual trade), are shown, never alarmed.
+		const tone = drift.status === 'suspected' || driftProblemCodes[drift.class] === null ? 'muted' : 'warn';
 		lines.push([
 			{text: '  '},
 			{text: cell(drift.class, 20, theme.symbols.ellipsis), tone},

@@ -2,6 +2,7 @@ import React from 'react';
 import {Box} from 'ink';
 import type {FleetSnapshot, HealthLevelView} from '../../fleet/types.js';
 import {printable} from '../../text/printable.js';
+import {healthLayers, type HealthLayer} from '../../vocabulary.js';
 import {clockTime} from '../format.js';
 import {Lines, type Line, type Segment} from '../line.js';
 import type {Theme} from '../theme.js';
@@ -15,6 +16,9 @@ export interface HeaderProps {
 	width: number;
 	theme: Theme;
 }
+
+/** A health layer's name where the header is narrow (under 100 columns). */
+const shortLayerNames: Record<HealthLayer, string> = {service: 'svc', connection: 'conn', broker: 'brk'};
 
 function healthSegments(name: string, level: HealthLevelView, theme: Theme): Segment[] {
 	const badge = theme.health(level.state);
@@ -37,11 +41,8 @@ export function headerLines({snapshot, now, stale, error, pollSeconds, width, th
 		if (snapshot.health === null) {
 			line.push({text: '  health n/a', tone: 'muted'});
 		} else {
-			line.push(
-				...healthSegments(short ? 'svc' : 'service', snapshot.health.service, theme),
-				...healthSegments(short ? 'conn' : 'connection', snapshot.health.connection, theme),
-				...healthSegments(short ? 'brk' : 'broker', snapshot.health.broker, theme),
-			);
+			const {health} = snapshot;
+			line.push(...healthLayers.flatMap(layer => healthSegments(short ? shortLayerNames[layer] : layer, health[layer], theme)));
 		}
 	}
 
