@@ -1,7 +1,15 @@
-import {healthStateLevels, levelWords, type ComponentState, type HealthState, type Level, type VerdictCode} from '../vocabulary.js';
+import {healthStateLevels, levels, levelWords, type ComponentState, type HealthState, type Level, type VerdictCode} from '../vocabulary.js';
 
-/** What a piece of text means; the theme turns it into a colour, or into nothing without colour. */
-export type Tone = 'ok' | 'warn' | 'crit' | 'unknown' | 'muted' | 'accent' | 'plain';
+/**
+ * What a piece of text means; the theme turns it into a colour, or into nothing without colour.
+ * Every level is a tone of its own, so a new level has no colour or symbol until it is given one.
+ */
+export type Tone = Level | 'muted' | 'accent' | 'plain';
+
+/** Whether a tone is a level (and so has a severity), rather than a plain style. */
+export function isLevelTone(tone: Tone): tone is Level {
+	return (levels as readonly Tone[]).includes(tone);
+}
 
 /** A state as the operator reads it: a symbol and a word, coloured by tone where colour is on. */
 export interface Badge {
@@ -37,7 +45,6 @@ const colours: Record<Tone, string | undefined> = {ok: 'green', warn: 'yellow', 
 
 // Every table below is keyed by a vocabulary type: a new level, state or verdict fails to compile
 // until it has its tone and symbol here. A health state takes the tone of the level it counts as.
-const levelTones: Record<Level, Tone> = {ok: 'ok', warn: 'warn', crit: 'crit', unknown: 'unknown'};
 
 const componentTones: Record<ComponentState, Tone> = {
 	running: 'ok',
@@ -137,8 +144,8 @@ export function createTheme({color, unicode}: ThemeOptions): Theme {
 		color,
 		unicode,
 		paint: tone => (color ? colours[tone] : undefined),
-		level: level => badge(levelTones[level], levelWords[level]),
-		health: state => badge(levelTones[healthStateLevels[state]], state),
+		level: level => badge(level, levelWords[level]),
+		health: state => badge(healthStateLevels[state], state),
 		component: state => badge(componentTones[state], state, set.component[state]),
 		verdict: code => badge(verdictTones[code], code),
 		symbols: set.symbols,

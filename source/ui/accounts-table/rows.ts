@@ -2,9 +2,12 @@ import {isStale} from '../../locks/types.js';
 import type {AccountView, ComponentView} from '../../fleet/types.js';
 import {driftProblemCodes, healthLayers, levelRank, worstHealth} from '../../vocabulary.js';
 import {cell, type Line, type Segment} from '../line.js';
-import type {Badge, Theme, Tone} from '../theme.js';
+import {isLevelTone, type Badge, type Theme, type Tone} from '../theme.js';
 
-const toneRank: Record<Tone, number> = {plain: 0, muted: 0, accent: 0, ok: 0, unknown: 1, warn: 2, crit: 3};
+/** How alarming a tone is: a level's severity; a plain style counts as ok. */
+function toneRank(tone: Tone): number {
+	return isLevelTone(tone) ? levelRank(tone) : levelRank('ok');
+}
 
 /** Worst level first; equal levels keep the configured order. */
 export function sortAccounts(accounts: readonly AccountView[]): AccountView[] {
@@ -29,7 +32,7 @@ function roleCell(components: ComponentView[], role: ComponentView['role'], them
 	let shown: Badge | null = null;
 	for (const component of components.filter(candidate => candidate.role === role)) {
 		const badge = theme.component(component.state);
-		if (shown === null || toneRank[badge.tone] > toneRank[shown.tone]) {
+		if (shown === null || toneRank(badge.tone) > toneRank(shown.tone)) {
 			shown = badge;
 		}
 	}
