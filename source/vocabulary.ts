@@ -196,6 +196,6 @@ export const eventKinds = [
 ] as const;
 export type EventKind = (typeof eventKinds)[number];
 
-/** How loud a journal event is (an event is never `unknown`: it happened). */
+/** How loud a journal event is, quietest first (an event is never `unknown`: it happened). */
 export const eventLevels = ['info', 'warn', 'crit'] as const;
 export type EventLevel = (typeof eventLevels)[number];

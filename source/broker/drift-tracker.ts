@@ -1,6 +1,6 @@
 import type {AccountConfig, HealthLimits} from '../config/types.js';
 import {diffPositions, driftPause, driftSeverity, type DriftSeverity, type RawDifference} from './drift.js';
-import type {DriftClass, DriftStatus} from '../vocabulary.js';
+import {eventLevels, type DriftClass, type DriftStatus} from '../vocabulary.js';
 import {crossWiring} from './health.js';
 import {positionId, type StatusSnapshot} from './snapshot.js';
 
@@ -179,13 +179,16 @@ export class DriftTracker {
 	}
 }
 
-const loudness: Record<DriftSeverity, number> = {info: 0, warn: 1, crit: 2};
+/** Louder severities rank higher: the journal's event levels are listed quietest first. */
+function loudness(severity: DriftSeverity): number {
+	return eventLevels.indexOf(severity);
+}
 
 function sortItems(items: DriftItem[]): DriftItem[] {
 	return items.sort(
 		(a, b) =>
 			Number(b.status === 'confirmed') - Number(a.status === 'confirmed') ||
-			loudness[b.severity] - loudness[a.severity] ||
+			loudness(b.severity) - loudness(a.severity) ||
 			a.positionId - b.positionId ||
 			a.class.localeCompare(b.class),
 	);
@@ -198,7 +201,7 @@ function sortItems(items: DriftItem[]): DriftItem[] {
 export function driftLevel(items: DriftItem[]): 'ok' | DriftSeverity {
 	let level: 'ok' | DriftSeverity = 'ok';
 	for (const item of items) {
-		if (item.status === 'confirmed' && (level === 'ok' || loudness[item.severity] > loudness[level])) {
+		if (item.status === 'confirmed' && (level === 'ok' || loudness(item.severity) > loudness(level))) {
 			level = item.severity;
 		}
 	}

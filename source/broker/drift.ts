@@ -1,9 +1,10 @@
 import type {HealthLimits} from '../config/types.js';
 import {formatDuration} from '../text/duration.js';
 import {positionId, type Deal, type Position, type StatusSnapshot} from './snapshot.js';
-import type {DriftClass} from '../vocabulary.js';
+import type {DriftClass, EventLevel} from '../vocabulary.js';
 
-export type DriftSeverity = 'info' | 'warn' | 'crit';
+/** How loud confirmed drift is, on the journal's scale: its `drift.raised` event has this level. */
+export type DriftSeverity = EventLevel;
 
 /**
  * How loud each class is once confirmed. A manual trade is shown, not alarmed; a position without
