@@ -140,7 +140,23 @@ for (const stream of [process.stdout, process.stderr]) {
 	});
 }
 
+/** Resolves once everything written to `stream` so far has reached the OS (or the reader left). */
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+	if (stream.destroyed || !stream.writable) {
+		return;
+	}
+
+	await new Promise<void>(resolve => {
+		stream.write('', () => {
+			resolve();
+		});
+	});
+}
+
 process.exitCode = await main(process.argv.slice(2));
-// A pending action's promise or a poller's socket must not keep a finished command alive; the
-// grace lets piped output drain where writes are asynchronous.
+// Pipes are asynchronous on POSIX: a slow reader (`| python3 …`) must get the whole output before
+// the exit below, so wait for it, however long the reader takes.
+await drained(process.stdout);
+await drained(process.stderr);
+// A pending action's promise or a poller's socket must not keep a finished command alive.
 setTimeout(() => process.exit(), 1000).unref();
