@@ -6,6 +6,7 @@ import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
 import {probeProcess} from '../procs/identity.js';
+import {printable} from '../text/printable.js';
 import {redactArgv} from '../text/redact.js';
 import {processControl, type ProcessControl} from './platform/index.js';
 import {decideRestart, describeExit, exitStatus, freshHistory, type ChildExit, type RestartHistory} from './restart-policy.js';
@@ -44,18 +45,19 @@ const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export function describeHolder(name: string, holder: LockInspection): string {
 	const record = holder.record;
 	const who = record
-		? `PID ${record.pid} on ${record.hostname ?? 'this host'}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
-		: `an unreadable lock at ${holder.path}`;
-	const account = record?.account ?? null;
+		? `PID ${record.pid} on ${printable(record.hostname ?? 'this host')}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
+		: `an unreadable lock at ${printable(holder.path)}`;
+	// The record is anyone's text: it reaches the operator's terminal escaped.
+	const account = record?.account === null || record?.account === undefined ? null : printable(record.account);
 	// The process to signal by hand: the holder, or for an orphaned supervisor's lock its child.
 	const pid = holder.orphaned && record?.child ? record.child.pid : record?.pid;
 	const how = holder.verdict === 'remote' || holder.verdict === 'remote-expired'
-		? `stop it on ${record?.hostname ?? 'its host'}`
+		? `stop it on ${printable(record?.hostname ?? 'its host')}`
 		: account === null
 			? `kill ${pid ?? '<PID>'} (SIGTERM; "fleetdeck shutdown" with no account stops the whole fleet)`
 			: `fleetdeck shutdown ${account}`;
 	return [
-		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${holder.reason}).`,
+		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${printable(holder.reason)}).`,
 		`Nothing was started. To stop it: ${how}; to inspect locks: fleetdeck locks`,
 	].join('\n');
 }
