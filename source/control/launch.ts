@@ -2,11 +2,11 @@ import {spawn} from 'node:child_process';
 import {closeSync, mkdirSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import type {Journal} from '../journal/types.js';
 import {ensurePrivateDir} from '../files/private-dir.js';
 import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
 import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
-import {lockHeldExitCode} from './supervisor.js';
 
 export interface LaunchDeps {
 	config: FleetConfig;
@@ -136,7 +136,7 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 		}
 
 		const ended = supervisorExit.value;
-		if (ended?.code === lockHeldExitCode) {
+		if (ended?.code === exitCode.lockHeld) {
 			// Another launch (or a hand-started run) took the lock between our plan and our
 			// supervisor's acquire: the component is running, once, under someone else's supervisor.
 			const now = await inspect(config.locksDir, name, deps.context).catch(() => null);

@@ -1,6 +1,7 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {constants} from 'node:os';
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
@@ -34,9 +35,6 @@ export interface SupervisorOptions {
 	heartbeatMs?: number;
 	control?: ProcessControl;
 }
-
-/** Exit code when the lock is held elsewhere (EX_TEMPFAIL). */
-export const lockHeldExitCode = 75;
 
 const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
@@ -107,7 +105,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 	});
 	if (!acquired.acquired) {
 		log(describeHolder(name, acquired.holder));
-		return lockHeldExitCode;
+		return exitCode.lockHeld;
 	}
 
 	let held: HeldLock = {pid: acquired.record.pid, startToken: acquired.record.startToken, token: acquired.record.token};
