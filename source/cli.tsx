@@ -5,6 +5,7 @@ import process from 'node:process';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, HelpRequested, parseArgs, UsageError} from './commands/args.js';
 import {parseFormat, runOnce} from './commands/status.js';
+import {exitCode} from './exit-codes.js';
 
 const help = `
 	Usage
@@ -105,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
 	} catch (error) {
 		if (error instanceof HelpRequested) {
 			process.stdout.write(error.help);
-			return 0;
+			return exitCode.ok;
 		}
 
 		if (error instanceof ConfigError) {
@@ -114,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
 
 		if (error instanceof UsageError || error instanceof ConfigError) {
 			process.stderr.write(`fleetdeck: ${error.message}\n`);
-			return 64;
+			return exitCode.usage;
 		}
 
 		process.stderr.write(`fleetdeck: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -123,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 
 		// Nothing was verified: for a monitoring caller that is UNKNOWN.
-		return 3;
+		return exitCode.unknown;
 	}
 }
 
