@@ -5,6 +5,7 @@ import process from 'node:process';
 import {ConfigError, loadConfig} from './config/index.js';
 import {commonFlags, HelpRequested, parseArgs, UsageError} from './commands/args.js';
 import {parseFormat, runOnce} from './commands/status.js';
+import {exitCode} from './exit-codes.js';
 
 const help = `
 	Usage
@@ -105,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
 	} catch (error) {
 		if (error instanceof HelpRequested) {
 			process.stdout.write(error.help);
-			return 0;
+			return exitCode.ok;
 		}
 
 		if (error instanceof ConfigError) {
@@ -114,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
 
 		if (error instanceof UsageError || error instanceof ConfigError) {
 			process.stderr.write(`fleetdeck: ${error.message}\n`);
-			return 64;
+			return exitCode.usage;
 		}
 
 		process.stderr.write(`fleetdeck: ${error instanceof Error ? error.message : String(error)}\n`);
@@ -123,7 +124,7 @@ async function main(argv: string[]): Promise<number> {
 		}
 
 		// Nothing was verified: for a monitoring caller that is UNKNOWN.
-		return 3;
+		return exitCode.unknown;
 	}
 }
 
@@ -140,7 +141,23 @@ for (const stream of [process.stdout, process.stderr]) {
 	});
 }
 
+/** Resolves once everything written to `stream` so far has reached the OS (or the reader left). */
+async function drained(stream: NodeJS.WriteStream): Promise<void> {
+	if (stream.destroyed || !stream.writable) {
+		return;
+	}
+
+	await new Promise<void>(resolve => {
+		stream.write('', () => {
+			resolve();
+		});
+	});
+}
+
 process.exitCode = await main(process.argv.slice(2));
-// A pending action's promise or a poller's socket must not keep a finished command alive; the
-// grace lets piped output drain where writes are asynchronous.
+// Pipes are asynchronous on POSIX: a slow reader (`| python3 …`) must get the whole output before
+// the exit below, so wait for it, however long the reader takes.
+await drained(process.stdout);
+await drained(process.stderr);
+// A pending action's promise or a poller's socket must not keep a finished command alive.
 setTimeout(() => process.exit(), 1000).unref();

@@ -171,6 +171,7 @@ export const eventKinds = [
 	'lock.released',
 	'lock.stale',
 	'lock.cleared',
+	'lock.heartbeat',
 	'process.started',
 	'process.exited',
 	'process.restarted',

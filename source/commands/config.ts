@@ -1,5 +1,6 @@
 import process from 'node:process';
 import {configJsonSchema, describeConfig, loadConfig} from '../config/index.js';
+import {exitCode} from '../exit-codes.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `
@@ -33,14 +34,14 @@ export async function configCommand(argv: string[]): Promise<number> {
 			}
 
 			process.stdout.write(configSchemaText());
-			return 0;
+			return exitCode.ok;
 		}
 
 		case 'check': {
 			const config = loadConfig({config: cli.flags.config, cwd: process.cwd()});
 			process.stdout.write(`${describeConfig(config)}\n`);
 			process.stdout.write(config.file === null ? 'no config file: nothing to validate\n' : 'config is valid\n');
-			return 0;
+			return exitCode.ok;
 		}
 
 		default: {

@@ -1,6 +1,7 @@
-import {cliPath} from '../control/cli-action.js';
+import {cliPath} from '../control/cli-path.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import {startLiveFleet} from '../fleet/live.js';
 import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
@@ -27,12 +28,12 @@ export async function runDeck(config: FleetConfig, options: {noColor: boolean}):
 	} catch (error) {
 		// The deck's own error screen vanished with the alternate screen: say it here.
 		process.stderr.write(`fleetdeck: the deck stopped: ${error instanceof Error ? error.message : String(error)}\n`);
-		return 70;
+		return exitCode.software;
 	} finally {
 		stopPruning();
 		await live.dispose();
 		journal.close();
 	}
 
-	return typeof process.exitCode === 'number' ? process.exitCode : 0;
+	return typeof process.exitCode === 'number' ? process.exitCode : exitCode.ok;
 }

@@ -2,6 +2,7 @@ import {constants} from 'node:os';
 import {createDemoWorkspace, type DemoWorkspace, type Say} from '../demo/workspace.js';
 import {DemoAborted, stageDemo} from '../demo/stage.js';
 import {teardownDemo} from '../demo/teardown.js';
+import {exitCode, signalExitCode} from '../exit-codes.js';
 import {parseArgs} from './args.js';
 import {runDeck} from './deck.js';
 import {parseFormat, runOnce} from './status.js';
@@ -88,7 +89,7 @@ export async function demoCommand(argv: string[]): Promise<number> {
 			say(`fleetdeck demo: ${error instanceof Error ? error.message : String(error)}`);
 		}
 
-		code = 70;
+		code = exitCode.software;
 	} finally {
 		inDeck = false;
 	}
@@ -99,8 +100,8 @@ export async function demoCommand(argv: string[]): Promise<number> {
 	}
 
 	if (abort.signal.aborted) {
-		return 128 + (constants.signals[abort.signal.reason as NodeJS.Signals] ?? 0);
+		return signalExitCode(constants.signals[abort.signal.reason as NodeJS.Signals] ?? 0);
 	}
 
-	return clean ? code : 70;
+	return clean ? code : exitCode.software;
 }

@@ -1,4 +1,5 @@
 import {loadConfig} from '../config/index.js';
+import {exitCode} from '../exit-codes.js';
 import {formatHistory, formatReport, JournalInputError, openJournal, warnOnStderr, parseKinds, parseSince, toReportJson, type Journal} from '../journal/index.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
@@ -81,7 +82,7 @@ export async function historyCommand(argv: string[]): Promise<number> {
 	try {
 		const events = journal.events({since: from, account: cli.flags.account, component: cli.flags.component, kinds});
 		process.stdout.write(`${cli.flags.json ? JSON.stringify(events, null, 2) : formatHistory(events, {color: color(), width: historyWidth()})}\n`);
-		return 0;
+		return exitCode.ok;
 	} finally {
 		journal.close();
 	}
@@ -99,7 +100,7 @@ export async function reportCommand(argv: string[]): Promise<number> {
 	try {
 		const rows = journal.report(from);
 		process.stdout.write(`${cli.flags.json ? JSON.stringify(toReportJson(rows, from, now), null, 2) : formatReport(rows, cli.flags.since)}\n`);
-		return 0;
+		return exitCode.ok;
 	} finally {
 		journal.close();
 	}

@@ -1,9 +1,11 @@
 import process from 'node:process';
 import {loadConfig} from '../config/index.js';
-import {ActionUsageError, scopeFor, withController} from '../control/cli-action.js';
 import {formatLaunchTable} from '../control/format.js';
+import {skipRefuses} from '../control/steps.js';
+import {exitCode} from '../exit-codes.js';
 import {sharedDirWarning} from '../files/private-dir.js';
-import {commonFlags, parseArgs, UsageError} from './args.js';
+import {scopeFor, withController} from './action.js';
+import {commonFlags, parseArgs} from './args.js';
 
 const help = `
 	Usage
@@ -31,19 +33,13 @@ export async function launchCommand(argv: string[]): Promise<number> {
 		process.stderr.write(`fleetdeck: ${logsWarning}\n`);
 	}
 
-	let scope;
-	try {
-		scope = await scopeFor(config, cli.input);
-	} catch (error) {
-		throw error instanceof ActionUsageError ? new UsageError(error.message) : error;
-	}
-
+	const scope = await scopeFor(config, cli.input);
 	return withController(config, {}, async controller => {
 		const plan = await controller.plan('launch', scope);
-		const refused = plan.steps.some(step => step.kind === 'skip' && step.refused);
+		const refused = plan.steps.some(step => step.kind === 'skip' && skipRefuses(step));
 		if (cli.flags.dryRun) {
 			process.stdout.write(`${formatLaunchTable(plan, null)}\n(dry run: nothing was started)\n`);
-			return refused ? 1 : 0;
+			return refused ? exitCode.failed : exitCode.ok;
 		}
 
 		const result = await controller.execute(plan, progress => {
@@ -52,6 +48,6 @@ export async function launchCommand(argv: string[]): Promise<number> {
 			}
 		});
 		process.stdout.write(`${formatLaunchTable(plan, result)}\n`);
-		return result.ok ? 0 : 1;
+		return result.ok ? exitCode.ok : exitCode.failed;
 	});
 }

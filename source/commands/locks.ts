@@ -1,4 +1,5 @@
 import {loadConfig} from '../config/index.js';
+import {exitCode} from '../exit-codes.js';
 import {judgeContext} from '../fleet/gather.js';
 import {lockView} from '../fleet/component.js';
 import type {LockView} from '../fleet/types.js';
@@ -110,7 +111,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 			const {value: locks, missing} = await orNothing(async () => list(config.locksDir, context), []);
 			const views = locks.map(lock => lockView(lock, now));
 			print(views, formatLocks(views, config.locksDir, missing));
-			return 0;
+			return exitCode.ok;
 		}
 
 		case 'clear-stale': {
@@ -124,7 +125,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 			print(views, text);
 			reportFailures(failed);
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-stale');
-			return failed.length > 0 ? 1 : 0;
+			return failed.length > 0 ? exitCode.failed : exitCode.ok;
 		}
 
 		case 'clear-all': {
@@ -148,7 +149,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 			print(views, text);
 			reportFailures(failed);
 			journalRemoved(config.journal, removed, 'fleetdeck locks clear-all --force');
-			return failed.length > 0 ? 1 : 0;
+			return failed.length > 0 ? exitCode.failed : exitCode.ok;
 		}
 
 		default: {

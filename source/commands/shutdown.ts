@@ -1,7 +1,7 @@
 import process from 'node:process';
 import {loadConfig} from '../config/index.js';
-import {ActionUsageError, runStopAction} from '../control/cli-action.js';
-import {commonFlags, parseArgs, stopTimeoutFlag, UsageError} from './args.js';
+import {runStopAction} from './action.js';
+import {commonFlags, parseArgs, stopTimeoutFlag} from './args.js';
 
 const help = `
 	Usage
@@ -25,9 +25,5 @@ const help = `
 export async function shutdownCommand(argv: string[]): Promise<number> {
 	const cli = parseArgs(argv, help, {...commonFlags, yes: {type: 'boolean'}, timeout: {type: 'number'}});
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
-	try {
-		return await runStopAction('shutdown', config, {accounts: cli.input, yes: cli.flags.yes === true, timeoutSeconds: stopTimeoutFlag(cli.flags.timeout, 'timeout')});
-	} catch (error) {
-		throw error instanceof ActionUsageError ? new UsageError(error.message) : error;
-	}
+	return runStopAction('shutdown', config, {accounts: cli.input, yes: cli.flags.yes === true, timeoutSeconds: stopTimeoutFlag(cli.flags.timeout, 'timeout')});
 }

@@ -1,6 +1,6 @@
 import type {FleetConfig} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import {gatherSnapshot, onceBrokerFacts} from '../fleet/gather.js';
-import {levelExitCodes} from '../vocabulary.js';
 import type {FleetSnapshot} from '../fleet/types.js';
 import {formatText} from '../report/text.js';
 import {toJson} from '../report/json.js';
@@ -40,9 +40,9 @@ export function renderSnapshot(snapshot: FleetSnapshot, format: Format): string 
 	}
 }
 
-/** `fleetdeck --once`: gather the snapshot (broker status polled now), print it, return its exit code (0 ok, 1 warn, 2 crit, 3 unknown). */
+/** `fleetdeck --once`: gather the snapshot (broker status polled now), print it, return its level's exit code. */
 export async function runOnce(config: FleetConfig, format: Format): Promise<number> {
 	const snapshot = await gatherSnapshot(config, {broker: async () => onceBrokerFacts(config)});
 	process.stdout.write(renderSnapshot(snapshot, format));
-	return levelExitCodes[snapshot.level];
+	return exitCode[snapshot.level];
 }

@@ -9,6 +9,7 @@ import {launchComponent} from './launch.js';
 import {planClearStale, planLaunch, planShutdown, planStopDuplicates} from './plan.js';
 import {processControl, type ProcessControl} from './platform/index.js';
 import {stopInstance} from './stop.js';
+import {skipAction, skipReason, skipRefuses, stepLabel} from './steps.js';
 import type {ActionResult, Controller, Plan, PlanStep, StepProgress, StepStatus} from './types.js';
 
 export interface ControllerOptions {
@@ -38,14 +39,15 @@ export function createController(config: FleetConfig, options: ControllerOptions
 	async function runStep(step: PlanStep, report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
 		switch (step.kind) {
 			case 'skip': {
-				const component = step.id.split(':')[1] ?? null;
-				if (step.id.startsWith('launch:')) {
-					journal.record({kind: 'launch.skipped', level: step.refused ? 'warn' : 'info', message: `${step.label}: ${step.reason}`, component});
-				} else if (step.refused) {
-					journal.record({kind: 'stop.failed', message: `${step.label}: ${step.reason}`, component});
+				const refused = skipRefuses(step);
+				const message = `${stepLabel(step)}: ${skipReason(step)}`;
+				if (skipAction[step.why] === 'launch') {
+					journal.record({kind: 'launch.skipped', level: refused ? 'warn' : 'info', message, account: step.account, component: step.component});
+				} else if (refused) {
+					journal.record({kind: 'stop.failed', message, account: step.account, component: step.component});
 				}
 
-				return {status: step.refused ? 'failed' : 'skipped', message: step.reason};
+				return {status: refused ? 'failed' : 'skipped', message: skipReason(step)};
 			}
 
 			case 'stop': {
@@ -77,6 +79,21 @@ export function createController(config: FleetConfig, options: ControllerOptions
 		}
 	}
 
+	/**
+	 * A step that threw (an unreadable locks directory, a spawn that failed outright) fails with its
+	 * cause, and the plan goes on with the next step. A stop or a launch that failed so is journaled
+	 * like any other failed stop or launch; a failed clear has no event of its own (nothing changed),
+	 * its cause is in the step's message.
+	 */
+	function failedStep(step: PlanStep, error: unknown): StepOutcome {
+		const message = error instanceof Error ? error.message : String(error);
+		if (step.kind === 'stop' || step.kind === 'launch') {
+			journal.record({kind: step.kind === 'stop' ? 'stop.failed' : 'launch.failed', message: `${stepLabel(step)}: ${message}`, account: step.target.account, component: step.target.component});
+		}
+
+		return {status: 'failed', message};
+	}
+
 	return {
 		async plan(kind, scope) {
 			const snapshot = await gatherSnapshot(config);
@@ -106,10 +123,11 @@ export function createController(config: FleetConfig, options: ControllerOptions
 					onProgress?.({stepId: step.id, status, message});
 				};
 
-				report('running', step.label);
-				const outcome = await runStep(step, report).catch((error: unknown): StepOutcome => ({status: 'failed', message: error instanceof Error ? error.message : String(error)}));
+				const label = stepLabel(step);
+				report('running', label);
+				const outcome = await runStep(step, report).catch((error: unknown): StepOutcome => failedStep(step, error));
 				report(outcome.status, outcome.message);
-				steps.push({id: step.id, label: step.label, ...outcome});
+				steps.push({id: step.id, label, ...outcome});
 			}
 
 			const failed = steps.filter(step => step.status === 'failed').length;

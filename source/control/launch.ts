@@ -2,11 +2,11 @@ import {spawn} from 'node:child_process';
 import {closeSync, mkdirSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import type {Journal} from '../journal/types.js';
 import {ensurePrivateDir} from '../files/private-dir.js';
 import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
 import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
-import {lockHeldExitCode} from './supervisor.js';
 
 export interface LaunchDeps {
 	config: FleetConfig;
@@ -44,14 +44,15 @@ export function supervisorArgv(cliPath: string, config: FleetConfig, component: 
 }
 
 /**
- * The last few non-empty lines of a log file, for a failure report; a log that cannot be read
- * gives '' and one that is not a regular file (a link swapped in since) says so instead.
+ * The last few non-empty lines of a log file, for a failure report; a missing log gives '', and
+ * one that cannot be read (not a regular file, a link swapped in since, an I/O error) says why
+ * instead: the failure being reported must not itself fail on its log.
  */
 export function logTail(file: string, lines = 5): string {
 	try {
 		return readLogTail(file, lines);
 	} catch (error) {
-		return error instanceof LogFileError ? `(not read: ${error.message})` : '';
+		return `(not read: ${error instanceof Error ? error.message : String(error)})`;
 	}
 }
 
@@ -119,9 +120,24 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 	supervisor.unref();
 	progress(`started supervisor PID ${pid} for ${name}; waiting for its lock`);
 
+	// A look at the lock that fails (the locks directory unreadable for a moment) is not an answer:
+	// the wait goes on, and a launch that ends without one names the last cause.
+	let unread: string | null = null;
+	const look = async () => {
+		try {
+			const found = await inspect(config.locksDir, name, deps.context);
+			unread = null;
+			return found;
+		} catch (error) {
+			unread = error instanceof Error ? error.message : String(error);
+			return null;
+		}
+	};
+
+	const because = () => (unread === null ? '' : `; the lock could not be read: ${unread}`);
 	const deadline = Date.now() + (deps.waitMs ?? 20_000);
 	for (;;) {
-		const lock = await inspect(config.locksDir, name, deps.context).catch(() => null);
+		const lock = await look();
 		const ours = lock?.verdict === 'live' && lock.record?.pid === pid ? lock.record : null;
 		const state = ours?.supervisor?.state;
 		if (ours && state === 'running') {
@@ -136,10 +152,10 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 		}
 
 		const ended = supervisorExit.value;
-		if (ended?.code === lockHeldExitCode) {
+		if (ended?.code === exitCode.lockHeld) {
 			// Another launch (or a hand-started run) took the lock between our plan and our
 			// supervisor's acquire: the component is running, once, under someone else's supervisor.
-			const now = await inspect(config.locksDir, name, deps.context).catch(() => null);
+			const now = await look();
 			if (now?.verdict === 'live' && now.record) {
 				const message = `already running (started meanwhile by someone else: lock held by PID ${now.record.pid}); this launch started nothing`;
 				journal.record({kind: 'launch.skipped', message: `${name}: ${message}`, account: component.account, component: name, pid: now.record.pid});
@@ -148,11 +164,11 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 		}
 
 		if (ended !== null) {
-			return fail(`the supervisor for ${name} exited (${ended.signal ?? `exit code ${ended.code ?? '?'}`}) before its bot was running`, pid);
+			return fail(`the supervisor for ${name} exited (${ended.signal ?? `exit code ${ended.code ?? '?'}`}) before its bot was running${because()}`, pid);
 		}
 
 		if (Date.now() > deadline) {
-			return fail(`${name}: no live lock with a running bot after ${Math.round((deps.waitMs ?? 20_000) / 1000)} s (supervisor PID ${pid} is still running)`, pid);
+			return fail(`${name}: no live lock with a running bot after ${Math.round((deps.waitMs ?? 20_000) / 1000)} s (supervisor PID ${pid} is still running)${because()}`, pid);
 		}
 
 		await sleep(deps.pollMs ?? 100);

@@ -3,7 +3,7 @@ import type {ComponentConfig, FleetConfig, Role} from '../config/types.js';
 import type {ComponentView, FleetSnapshot, ProcessView} from '../fleet/types.js';
 import {isStale, provenByRecord} from '../locks/types.js';
 import {findComponent} from './components.js';
-import type {ActionKind, Plan, PlanStep, Scope, StopTarget} from './types.js';
+import type {ActionKind, Plan, PlanStep, Scope, SkipReason, StopTarget} from './types.js';
 
 /** An account named on the command line (or by the TUI) that the config does not have. */
 export class UnknownAccountError extends Error {
@@ -73,8 +73,6 @@ function instanceOf(pid: number, processes: ProcessView[]): InstanceView {
 	return {pid, top: processes.find(process => process.pid === pid) ?? processes[0]!, processes, holdsLock: processes.some(process => process.holdsLock)};
 }
 
-const nameOnlyReason = 'matched by name only; not stopped without a config';
-
 /**
  * Without a config a component is only a lock's file name, and its `match` is that name: any
  * local user's `bash.lock` would make every `bash` a target. So only what the lock record proves
@@ -106,10 +104,10 @@ function provenPart(view: ComponentView, instance: InstanceView): InstanceView |
 	return topmost && instanceOf(topmost.pid, instance.processes.filter(process => below(process, topmost.pid)));
 }
 
-/** Why an instance is not stopped without a config; a refusal when it holds the lock (it is probably the bot, but not proven). */
+/** An instance not stopped without a config; a refusal when it holds the lock (it is probably the bot, but not proven). */
 function nameOnlySkip(view: ComponentView, instance: InstanceView): PlanStep {
-	const proof = instance.holdsLock ? ` (its lock record names PID ${view.lock?.pid ?? '?'} but proves it by ${view.lock?.proof === 'match' ? 'a pattern' : 'its name'} only, with no start token)` : '';
-	return skip(`skip:${view.name}:${instance.pid}`, `${view.name} PID ${instance.pid}: not stopped`, `${nameOnlyReason}${proof}`, instance.holdsLock);
+	const lock = instance.holdsLock ? {recordPid: view.lock?.pid ?? null, byPattern: view.lock?.proof === 'match'} : null;
+	return skip(`skip:${view.name}:${instance.pid}`, view, {why: 'name-only', pid: instance.pid, lock});
 }
 
 function stopTarget(view: ComponentView, component: ComponentConfig | undefined, instance: InstanceView, why: StopTarget['why'], timeoutSeconds: number | undefined): StopTarget {
@@ -131,18 +129,12 @@ function stopTarget(view: ComponentView, component: ComponentConfig | undefined,
 	};
 }
 
-function stopLabel(target: StopTarget): string {
-	const processes = target.pids.length > 1 ? ` (${target.pids.length} processes: ${target.pids.join(', ')})` : '';
-	const why = target.why === 'duplicate' ? ' (duplicate)' : target.why === 'unlocked' ? ' (running without its lock)' : '';
-	return `stop ${target.component} PID ${target.pid}${processes}${why}`;
-}
-
 function stopStep(target: StopTarget): PlanStep {
-	return {id: `stop:${target.component}:${target.pid}`, label: stopLabel(target), kind: 'stop', target};
+	return {id: `stop:${target.component}:${target.pid}`, kind: 'stop', target};
 }
 
-function skip(id: string, label: string, reason: string, refused = false): PlanStep {
-	return {id, label, kind: 'skip', reason, ...(refused ? {refused} : {})};
+function skip(id: string, view: ComponentView, reason: SkipReason): PlanStep {
+	return {id, kind: 'skip', component: view.name, account: view.account, ...reason};
 }
 
 function summarize(kind: ActionKind, steps: PlanStep[]): string {
@@ -183,7 +175,7 @@ function clearStep(view: ComponentView): PlanStep | undefined {
 		return undefined;
 	}
 
-	return {id: `clear:${lock.name}`, label: `remove stale lock ${lock.name} (${lock.verdict})`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}};
+	return {id: `clear:${lock.name}`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}};
 }
 
 /**
@@ -211,9 +203,8 @@ export function planShutdown(snapshot: FleetSnapshot, config: FleetConfig, scope
 				steps.push(clear);
 			} else {
 				// A live lock whose holder the process table does not show cannot be stopped from here:
-				// that is a failure to report, not a success. Remote or unverifiable locks are only noted.
-				const live = lock.verdict === 'live';
-				steps.push(skip(`skip:${view.name}`, `${view.name}: not stopped`, `its lock is ${lock.verdict} (${lock.reason}) and no process of it is visible here`, live));
+				// that is a failure to report (skipRefuses), not a success. Remote or unverifiable locks are only noted.
+				steps.push(skip(`skip:${view.name}`, view, {why: 'not-visible', verdict: lock.verdict, lockReason: lock.reason}));
 			}
 		}
 	}
@@ -241,7 +232,7 @@ export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig,
 
 		const oldest = [...instances].sort((a, b) => (b.top.uptimeSeconds ?? -1) - (a.top.uptimeSeconds ?? -1) || startOrder(a, b) || a.pid - b.pid)[0]!;
 		const keep = instances.find(instance => instance.holdsLock) ?? oldest;
-		steps.push(skip(`keep:${view.name}:${keep.pid}`, `keep ${view.name} PID ${keep.pid}`, keep.holdsLock ? 'it holds the lock' : 'no copy holds a live lock; it is the oldest'));
+		steps.push(skip(`keep:${view.name}:${keep.pid}`, view, {why: 'kept', pid: keep.pid, holdsLock: keep.holdsLock}));
 		const component = findComponent(config, view.name);
 		for (const instance of instances) {
 			if (instance !== keep) {
@@ -257,32 +248,28 @@ export function planStopDuplicates(snapshot: FleetSnapshot, config: FleetConfig,
 /** Start order: shared services first, then the stop-loss watchdogs, then the bots. */
 const launchRank: Record<Role, number> = {service: 0, watchdog: 1, other: 2, brain: 3};
 
-function pidsOf(view: ComponentView): string {
-	return [...new Set(view.processes.map(process => process.instance))].join(', ');
-}
-
 /** Why a component must not (or need not) be launched now; undefined when it should be. */
-function launchVerdict(view: ComponentView): {reason: string; refused: boolean} | undefined {
+function launchVerdict(view: ComponentView): SkipReason | undefined {
 	const lock = view.lock;
-	const instances = new Set(view.processes.map(process => process.instance)).size;
-	if (instances > 1) {
-		return {refused: true, reason: `${instances} copies are running (PIDs ${pidsOf(view)}); run "fleetdeck stop-duplicates${view.account ? ` ${view.account}` : ''}" first`};
+	const pids = [...new Set(view.processes.map(process => process.instance))];
+	if (pids.length > 1) {
+		return {why: 'duplicates-running', pids};
 	}
 
-	if (instances === 1 && !view.processes.some(process => process.holdsLock)) {
-		return {refused: true, reason: `a copy runs without its lock (PID ${pidsOf(view)}); stop it first ("fleetdeck shutdown${view.account ? ` ${view.account}` : ''}")`};
+	if (pids.length === 1 && !view.processes.some(process => process.holdsLock)) {
+		return {why: 'unlocked-copy', pids};
 	}
 
 	if (lock?.verdict === 'live') {
-		return {refused: false, reason: `already running (${view.state}, lock held by PID ${lock.pid ?? '?'})`};
+		return {why: 'already-running', state: view.state, holderPid: lock.pid};
 	}
 
 	if (lock?.verdict === 'remote' || lock?.verdict === 'remote-expired') {
-		return {refused: true, reason: `its lock is held on host ${lock.hostname ?? '?'} (${lock.reason}); it is not started here`};
+		return {why: 'held-remotely', hostname: lock.hostname, lockReason: lock.reason};
 	}
 
 	if (lock && !isStale(lock.verdict)) {
-		return {refused: true, reason: `its lock cannot be verified (${lock.verdict}: ${lock.reason}); doubt means held`};
+		return {why: 'lock-unverifiable', verdict: lock.verdict, lockReason: lock.reason};
 	}
 
 	return undefined;
@@ -294,18 +281,17 @@ export function planLaunch(snapshot: FleetSnapshot, scope: Scope): Plan {
 	for (const view of inScope(snapshot, scope).sort(byRank(launchRank))) {
 		const id = `launch:${view.name}`;
 		if (!view.enabled) {
-			steps.push(skip(id, `${view.name}: not started`, 'disabled in the config'));
+			steps.push(skip(id, view, {why: 'disabled'}));
 			continue;
 		}
 
 		const verdict = launchVerdict(view);
 		if (verdict) {
-			steps.push(skip(id, `${view.name}: ${verdict.refused ? 'refused' : 'already running'}`, verdict.reason, verdict.refused));
+			steps.push(skip(id, view, verdict));
 			continue;
 		}
 
-		const stale = view.lock ? ` (taking over its stale lock: ${view.lock.verdict})` : '';
-		steps.push({id, label: `start ${view.name}${stale}`, kind: 'launch', target: {component: view.name, account: view.account}});
+		steps.push({id, kind: 'launch', target: {component: view.name, account: view.account, staleLock: view.lock?.verdict ?? null}});
 	}
 
 	return plan('launch', scope, steps);
@@ -320,7 +306,7 @@ export function planClearStale(snapshot: FleetSnapshot, scope: Scope): Plan {
 		const known = new Set(inScope(snapshot, scope).map(view => view.name));
 		for (const lock of snapshot.locks) {
 			if (isStale(lock.verdict) && !claimed.has(lock.name) && !known.has(lock.name)) {
-				steps.push({id: `clear:${lock.name}`, label: `remove stale lock ${lock.name} (${lock.verdict})`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}});
+				steps.push({id: `clear:${lock.name}`, kind: 'clear', target: {lock: lock.name, verdict: lock.verdict, reason: lock.reason}});
 			}
 		}
 	}

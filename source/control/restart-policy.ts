@@ -1,4 +1,5 @@
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
+import {exitCode, signalExitCode} from '../exit-codes.js';
 
 /** What the supervisor remembers about past exits of its child. */
 export interface RestartHistory {
@@ -71,8 +72,8 @@ export function decideRestart(policy: RestartPolicy, backoff: BackoffConfig, his
 /** The shell convention for a process's status: its exit code, or 128 + n when killed by signal n. */
 export function exitStatus(exit: Pick<ChildExit, 'code' | 'signal'>, signalNumbers: Record<string, number | undefined>): number {
 	if (exit.signal !== null) {
-		return 128 + (signalNumbers[exit.signal] ?? 0);
+		return signalExitCode(signalNumbers[exit.signal] ?? 0);
 	}
 
-	return exit.code ?? 1;
+	return exit.code ?? exitCode.failed;
 }

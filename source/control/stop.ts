@@ -91,9 +91,16 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 	const members = new Map<number, Member>([[top.pid, top]]);
 
 	// Only processes seen below a verified member join the target: a PID from the plan that has
-	// since been reused is never adopted.
-	const refreshTree = async () => {
-		const table = await deps.readTable().catch(() => []);
+	// since been reused is never adopted. A table that cannot be read is not an empty one: it
+	// resolves to the cause, and the caller decides (before any signal: nothing is signalled).
+	const refreshTree = async (): Promise<string | null> => {
+		let table: ProcessInfo[];
+		try {
+			table = await deps.readTable();
+		} catch (error) {
+			return error instanceof Error ? error.message : String(error);
+		}
+
 		const byPid = new Map(table.map(entry => [entry.pid, entry]));
 		for (const member of [...members.values()]) {
 			const now = byPid.get(member.pid);
@@ -105,6 +112,8 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 				}
 			}
 		}
+
+		return null;
 	};
 
 	const first = await check(top);
@@ -122,7 +131,14 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 		return finish(target, deps, {ok: true, message: what});
 	}
 
-	await refreshTree();
+	// Signalling the top without knowing its children would leave them running and report success.
+	let unreadTable = await refreshTree();
+	if (unreadTable !== null) {
+		const message = `${name} PID ${top.pid} not signalled: the process table could not be read (${unreadTable}), so its child processes cannot be found`;
+		record('stop.failed', message, {detail: {cause: unreadTable}});
+		return {ok: false, message};
+	}
+
 	const leadsGroup = control.leadsGroup(top.pid);
 	const timeoutMs = target.stopTimeoutSeconds * 1000;
 	const startedAt = Date.now();
@@ -162,7 +178,7 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 
 		await sleep(pollMs);
 		if (left.some(member => member.pid === top.pid)) {
-			await refreshTree();
+			unreadTable = await refreshTree();
 		}
 
 		left = await alive();
@@ -171,7 +187,7 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 	// Why a signal could not be sent (EPERM: another user's process), for the operator's message.
 	const refusals: string[] = gracefulNote ? [`${target.stopSignal} to PID ${top.pid}${gracefulNote}`] : [];
 	if (left.length > 0) {
-		await refreshTree();
+		unreadTable = await refreshTree();
 		left = await alive();
 		progress('running', `${name} still running after ${target.stopTimeoutSeconds} s: killing PID${left.length === 1 ? '' : 's'} ${left.map(member => member.pid).join(', ')}`);
 		const killed: string[] = [];
@@ -205,6 +221,13 @@ export async function stopInstance(target: StopTarget, deps: StopDeps, progress:
 	}
 
 	const seconds = Math.round((Date.now() - startedAt) / 100) / 10;
+	if (unreadTable !== null) {
+		// Every process known is gone, but children started after the last good read may not be.
+		const message = `${name} PID ${top.pid} stopped (${members.size} process${members.size === 1 ? '' : 'es'} known), but the process table could not be read (${unreadTable}): child processes started since may still run`;
+		record('stop.failed', message, {detail: {pids: [...members.keys()], seconds, cause: unreadTable}});
+		return {ok: false, message};
+	}
+
 	const message = `${name} PID ${top.pid} stopped (${members.size} process${members.size === 1 ? '' : 'es'}, ${seconds} s)${gracefulNote}`;
 	record('stop.confirmed', message, {detail: {pids: [...members.keys()], seconds}});
 	return finish(target, deps, {ok: true, message});
@@ -216,7 +239,9 @@ async function finish(target: StopTarget, deps: StopDeps, report: StopReport): P
 		return report;
 	}
 
-	const outcome = await clearStaleLock(deps.locksDir, target.lock, deps.context).catch((error: unknown) => ({result: 'kept' as const, reason: String(error)}));
+	// The processes are gone whatever happens to their lockfile: a lock that cannot be cleared (an
+	// unreadable locks directory) is said in the step's message and left for clear-stale.
+	const outcome = await clearStaleLock(deps.locksDir, target.lock, deps.context).catch((error: unknown) => ({result: 'kept' as const, reason: `its lock was not removed: ${error instanceof Error ? error.message : String(error)}`}));
 	switch (outcome.result) {
 		case 'removed': {
 			deps.journal.record(lockClearedEvent(outcome.judged, `stopping ${target.component}`));

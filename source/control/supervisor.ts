@@ -1,11 +1,13 @@
 import {spawn, type ChildProcess} from 'node:child_process';
 import {constants} from 'node:os';
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
+import {exitCode} from '../exit-codes.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import {acquire, heartbeat, release, type HeldLock, type JudgeContext} from '../locks/index.js';
-import type {ChildIdentity, LockInspection, SupervisorState} from '../locks/types.js';
+import {acquire, heartbeat, release, type AcquireResult, type HeldLock, type JudgeContext} from '../locks/index.js';
+import type {ChildIdentity, LockInspection, ParsedLock, SupervisorState} from '../locks/types.js';
 import {probeProcess} from '../procs/identity.js';
+import {printable} from '../text/printable.js';
 import {redactArgv} from '../text/redact.js';
 import {processControl, type ProcessControl} from './platform/index.js';
 import {decideRestart, describeExit, exitStatus, freshHistory, type ChildExit, type RestartHistory} from './restart-policy.js';
@@ -33,10 +35,9 @@ export interface SupervisorOptions {
 	/** How often the lock's heartbeat (and supervisor state) is rewritten; default 3 s. */
 	heartbeatMs?: number;
 	control?: ProcessControl;
+	/** The lock's heartbeat write; the seam where tests put a disk that fails (ENOSPC, EIO). */
+	heartbeat?: typeof heartbeat;
 }
-
-/** Exit code when the lock is held elsewhere (EX_TEMPFAIL). */
-export const lockHeldExitCode = 75;
 
 const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 
@@ -44,18 +45,19 @@ const stopSignals = ['SIGTERM', 'SIGINT', 'SIGHUP'] as const;
 export function describeHolder(name: string, holder: LockInspection): string {
 	const record = holder.record;
 	const who = record
-		? `PID ${record.pid} on ${record.hostname ?? 'this host'}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
-		: `an unreadable lock at ${holder.path}`;
-	const account = record?.account ?? null;
+		? `PID ${record.pid} on ${printable(record.hostname ?? 'this host')}${record.createdAt === null ? '' : ` since ${new Date(record.createdAt).toISOString()}`}`
+		: `an unreadable lock at ${printable(holder.path)}`;
+	// The record is anyone's text: it reaches the operator's terminal escaped.
+	const account = record?.account === null || record?.account === undefined ? null : printable(record.account);
 	// The process to signal by hand: the holder, or for an orphaned supervisor's lock its child.
 	const pid = holder.orphaned && record?.child ? record.child.pid : record?.pid;
 	const how = holder.verdict === 'remote' || holder.verdict === 'remote-expired'
-		? `stop it on ${record?.hostname ?? 'its host'}`
+		? `stop it on ${printable(record?.hostname ?? 'its host')}`
 		: account === null
 			? `kill ${pid ?? '<PID>'} (SIGTERM; "fleetdeck shutdown" with no account stops the whole fleet)`
 			: `fleetdeck shutdown ${account}`;
 	return [
-		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${holder.reason}).`,
+		`${name} is already running: its lock is held by ${who} (${holder.verdict}: ${printable(holder.reason)}).`,
 		`Nothing was started. To stop it: ${how}; to inspect locks: fleetdeck locks`,
 	].join('\n');
 }
@@ -107,7 +109,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 	});
 	if (!acquired.acquired) {
 		log(describeHolder(name, acquired.holder));
-		return lockHeldExitCode;
+		return exitCode.lockHeld;
 	}
 
 	let held: HeldLock = {pid: acquired.record.pid, startToken: acquired.record.startToken, token: acquired.record.token};
@@ -125,27 +127,83 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 	let state: SupervisorState = {state: 'starting', restarts: 0, nextStartAt: null, lastExit: null};
 	let childIdentity: ChildIdentity | null = null;
 	let lockLost = false;
+	const beat = options.heartbeat ?? heartbeat;
+
+	// A heartbeat that cannot be written (a full disk, an I/O error) proves nothing about who holds
+	// the lock: the record on disk is the last one written, still ours, and a local lock is judged
+	// by its holder's PID and start token, never by the heartbeat's age. So it is reported with its
+	// cause (once per cause, on stderr and in the journal), the bot stays supervised and the write
+	// is retried at the next beat; only a record naming another holder ends the hold.
+	let failedBeats = 0;
+	let reportedCause: string | null = null;
+	const beatFailed = (cause: string) => {
+		failedBeats++;
+		if (cause !== reportedCause) {
+			reportedCause = cause;
+			log(`fleetdeck run ${name}: the heartbeat of ${name}.lock was not written (${cause}); still holding the lock and supervising the bot, retrying`);
+			event('lock.heartbeat', `${name}.lock heartbeat not written by supervisor PID ${process.pid}: ${cause}; the lock is still held`, {level: 'warn', pid: process.pid, detail: {cause, failures: failedBeats}});
+		}
+	};
+
+	const beatWritten = () => {
+		if (failedBeats > 0) {
+			log(`fleetdeck run ${name}: the heartbeat of ${name}.lock is written again (after ${failedBeats} failed)`);
+			event('lock.heartbeat', `${name}.lock heartbeat written again by supervisor PID ${process.pid} after ${failedBeats} failed`, {level: 'info', pid: process.pid, detail: {failures: failedBeats}});
+		}
+
+		failedBeats = 0;
+		reportedCause = null;
+	};
+
+	const causeOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
+	const isOurs = (record: ParsedLock | null) => record !== null && record.pid === held.pid && record.startToken === held.startToken && record.token === held.token;
 
 	// Writes are chained so a slow heartbeat can never land after (and undo) a newer state.
 	let writes = Promise.resolve();
 	const writeState = (): Promise<void> => {
 		writes = writes.then(async () => {
-			const ours = await heartbeat(options.locksDir, name, held, {child: childIdentity, supervisor: state}).catch(() => false);
+			let ours: boolean;
+			try {
+				ours = await beat(options.locksDir, name, held, {child: childIdentity, supervisor: state});
+			} catch (error) {
+				beatFailed(causeOf(error));
+				return;
+			}
+
 			if (ours) {
+				beatWritten();
 				lockLost = false;
 				return;
 			}
 
 			// Someone removed the lock (clear-all --force) or replaced it: take it back if the name is
 			// free; never take it from a live holder.
-			const again = await acquire(options.locksDir, name, {account, command: recordedCommand, child: childIdentity, takeOverStale: false, context: options.context}).catch(() => null);
-			if (again?.acquired) {
+			let again: AcquireResult;
+			try {
+				again = await acquire(options.locksDir, name, {account, command: recordedCommand, child: childIdentity, takeOverStale: false, context: options.context});
+			} catch (error) {
+				beatFailed(`${name}.lock could not be checked: ${causeOf(error)}`);
+				return;
+			}
+
+			if (again.acquired) {
 				held = {pid: again.record.pid, startToken: again.record.startToken, token: again.record.token};
 				event('lock.acquired', `${name}.lock was gone from under its supervisor; taken again (token ${held.token})`, {level: 'warn', pid: process.pid, detail: {fencingToken: held.token}});
-				await heartbeat(options.locksDir, name, held, {child: childIdentity, supervisor: state}).catch(() => false);
+				try {
+					await beat(options.locksDir, name, held, {child: childIdentity, supervisor: state});
+					beatWritten();
+				} catch (error) {
+					beatFailed(causeOf(error));
+				}
+
+				lockLost = false;
+			} else if (again.holder.record === null || isOurs(again.holder.record)) {
+				// No readable record (a read that failed, something not a lockfile at its path), or
+				// one that still names us: no proof that another holder has it.
+				beatFailed(`${name}.lock could not be confirmed as this supervisor's: ${again.holder.reason}`);
 			} else if (!lockLost) {
 				lockLost = true;
-				event('lock.released', `${name}.lock is no longer held by supervisor PID ${process.pid}${again ? ` (now: ${again.holder.reason})` : ''}; the bot is running unprotected`, {level: 'crit', pid: process.pid});
+				event('lock.released', `${name}.lock is no longer held by supervisor PID ${process.pid} (now: ${again.holder.reason}); the bot is running unprotected`, {level: 'crit', pid: process.pid});
 			}
 		});
 		return writes;
@@ -251,7 +309,9 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 		}
 
 		await writes;
-		const released = await release(options.locksDir, name, held).catch((error: unknown) => ({released: false, reason: String(error)}));
+		// A release that throws (the locks directory gone unreadable) must not hide the bot's exit
+		// status: its cause goes into the journal event below.
+		const released = await release(options.locksDir, name, held).catch((error: unknown) => ({released: false, reason: causeOf(error)}));
 		event('lock.released', released.released ? `${name}.lock released by supervisor PID ${process.pid}` : `${name}.lock not released: ${released.reason}`, {
 			level: released.released ? 'info' : 'warn',
 			pid: process.pid,

@@ -4,10 +4,11 @@ import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {loadConfig} from '../config/index.js';
 import type {FleetConfig} from '../config/types.js';
-import {cliPath} from '../control/cli-action.js';
+import {cliPath} from '../control/cli-path.js';
 import {createController} from '../control/controller.js';
 import {compareIdentity} from '../control/identity-check.js';
 import {processControl} from '../control/platform/index.js';
+import {stepLabel} from '../control/steps.js';
 import type {Controller} from '../control/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
 import type {FleetSnapshot} from '../fleet/types.js';
@@ -52,11 +53,11 @@ async function launchFleet(controller: Controller, say: Say, signal: AbortSignal
 			continue;
 		}
 
-		say(`  ${step.label}…`);
+		say(`  ${stepLabel(step)}…`);
 		const result = await controller.execute({...plan, steps: [step]});
 		const outcome = result.steps[0];
 		if (outcome?.status !== 'done') {
-			throw new Error(`the demo could not ${step.label}: ${outcome?.message ?? 'no result'}`);
+			throw new Error(`the demo could not ${stepLabel(step)}: ${outcome?.message ?? 'no result'}`);
 		}
 	}
 }

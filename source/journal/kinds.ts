@@ -6,6 +6,7 @@ export const defaultLevels: Record<EventKind, EventLevel> = {
 	'lock.released': 'info',
 	'lock.stale': 'warn',
 	'lock.cleared': 'warn',
+	'lock.heartbeat': 'warn',
 	'process.started': 'info',
 	'process.exited': 'warn',
 	'process.restarted': 'warn',

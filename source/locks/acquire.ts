@@ -1,5 +1,6 @@
 import {promises as fs} from 'node:fs';
 import {hostFacts, selfIdentity} from '../procs/identity.js';
+import {redactCommandLine} from '../text/redact.js';
 import type {JudgeContext} from './context.js';
 import {errnoOf, LocksDirError} from './errors.js';
 import {assertLocksDir, directoryErrors, linkUnsupported, lockPaths, replaceFile, siblingPath, writeNewFile, type LockPaths} from './files.js';
@@ -106,7 +107,7 @@ export async function acquire(dir: string, name: string, options: AcquireOptions
 			host: options.context?.host ?? hostFacts(),
 			token,
 			account: options.account ?? null,
-			command: options.command === undefined ? process.argv.join(' ') : options.command,
+			command: options.command === undefined ? redactCommandLine(process.argv.join(' ')) : options.command,
 			child: options.child ?? null,
 			now: Date.now(),
 		});

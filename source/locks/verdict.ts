@@ -1,7 +1,7 @@
 import {redactCommandLine} from '../text/redact.js';
 import {withIgnoredFields} from './fields.js';
 import type {ParseError} from './parse.js';
-import type {Matcher} from '../procs/matcher.js';
+import {matchedCommandLineChars, type Matcher} from '../procs/matcher.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
 import type {ChildIdentity, LockProof, ParsedLock, VerdictCode} from './types.js';
 
@@ -101,9 +101,12 @@ function recognise(found: Extract<ProcessProbe, {state: 'alive'}>, recordedToken
 			return {kind: 'same', detail: `PID ${pid} is running ${quote(found.command)}, which matches /${match.source}/`, method: 'match', startToken: found.startToken};
 		}
 
-		return recordedToken === null
+		// Only a command line seen whole can prove reuse: past the matched prefix the pattern may still match.
+		return recordedToken === null && found.command.length <= matchedCommandLineChars
 			? {kind: 'other', detail: `PID ${pid} now runs ${quote(found.command)}, which does not match /${match.source}/`}
-			: {kind: 'doubt', detail: `PID ${pid} is running ${quote(found.command)}, which does not match /${match.source}/, and its start token cannot be read here to settle it`, untrusted: false};
+			: recordedToken === null
+				? {kind: 'doubt', detail: `PID ${pid} is running a command line longer than the ${matchedCommandLineChars} characters matched, and /${match.source}/ does not match its start`, untrusted: false}
+				: {kind: 'doubt', detail: `PID ${pid} is running ${quote(found.command)}, which does not match /${match.source}/, and its start token cannot be read here to settle it`, untrusted: false};
 	}
 
 	return found.command.toLowerCase().includes(lockName.toLowerCase())

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {planLaunch, planShutdown, planStopDuplicates, resolveScope, UnknownAccountError} from '../../source/control/plan.js';
+import {skipReason, skipRefuses, stepLabel} from '../../source/control/steps.js';
 import {buildSnapshot} from '../../source/fleet/build-snapshot.js';
 import type {LockInspection} from '../../source/locks/types.js';
 import type {ProcessInfo} from '../../source/procs/types.js';
@@ -59,9 +60,9 @@ test('shutdown clears a stale lock of a component with nothing running, and sign
 test('stop-duplicates keeps the lock holder, else the oldest', () => {
 	const processes = [proc(500, 'python BRAIN_ATLAS.py', 1, now - 100_000), proc(600, 'python BRAIN_ATLAS.py', 1, now - 5_000)];
 	const held = planStopDuplicates(snapshot(processes, [lock('BRAIN_ATLAS', 'live', {pid: 600, startToken: '6000'})]), config, 'all');
-	assert.deepEqual(held.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : step.label)), ['keep BRAIN_ATLAS PID 600', 'stop 500']);
+	assert.deepEqual(held.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : stepLabel(step))), ['keep BRAIN_ATLAS PID 600', 'stop 500']);
 	const oldest = planStopDuplicates(snapshot(processes, []), config, 'all');
-	assert.deepEqual(oldest.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : step.label)), ['keep BRAIN_ATLAS PID 500', 'stop 600']);
+	assert.deepEqual(oldest.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : stepLabel(step))), ['keep BRAIN_ATLAS PID 500', 'stop 600']);
 });
 
 test('launch: services, watchdogs, brains; live ones skipped; duplicates and unlocked copies refused', () => {
@@ -71,15 +72,15 @@ test('launch: services, watchdogs, brains; live ones skipped; duplicates and unl
 	const busy = planLaunch(snapshot([proc(100, 'python quantum_server.py'), proc(500, 'python BRAIN_ATLAS.py'), proc(600, 'python BRAIN_ATLAS.py')], [lock('quantum_server', 'live', {pid: 100, startToken: '1000'})]), 'all');
 	const byName = new Map(busy.steps.map(step => [step.id, step]));
 	const server = byName.get('launch:quantum_server');
-	assert.equal(server?.kind === 'skip' && !server.refused, true);
+	assert.equal(server?.kind === 'skip' && server.why === 'already-running' && !skipRefuses(server), true);
 	const brain = byName.get('launch:BRAIN_ATLAS');
-	assert.equal(brain?.kind === 'skip' && brain.refused, true);
-	assert.match(brain?.kind === 'skip' ? brain.reason : '', /500, 600/);
+	assert.equal(brain?.kind === 'skip' && brain.why === 'duplicates-running' && skipRefuses(brain), true);
+	assert.match(brain?.kind === 'skip' ? skipReason(brain) : '', /500, 600/);
 	assert.equal(byName.get('launch:WATCHDOG_ATLAS')?.kind, 'launch');
 
 	const unlocked = planLaunch(snapshot([proc(500, 'python BRAIN_ATLAS.py')], []), {accounts: ['ATLAS']});
 	const refused = unlocked.steps.find(step => step.id === 'launch:BRAIN_ATLAS');
-	assert.equal(refused?.kind === 'skip' && refused.refused, true);
+	assert.equal(refused?.kind === 'skip' && refused.why === 'unlocked-copy' && skipRefuses(refused), true);
 });
 
 test('a supervisor in backoff or crash-loop (no child) is stopped with SIGTERM and its grace, not with the bot\'s stop signal', () => {
@@ -103,7 +104,7 @@ test('stop-duplicates without a lock keeps the copy that started first, even wit
 	const older = {...proc(900, 'python BRAIN_ATLAS.py', 1, now - 10_400), startToken: '5000'};
 	const newer = {...proc(800, 'python BRAIN_ATLAS.py', 1, now - 10_300), startToken: '5010'};
 	const plan = planStopDuplicates(snapshot([newer, older], []), config, 'all');
-	assert.deepEqual(plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : step.label)), ['keep BRAIN_ATLAS PID 900', 'stop 800']);
+	assert.deepEqual(plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid}` : stepLabel(step))), ['keep BRAIN_ATLAS PID 900', 'stop 800']);
 });
 
 test('without a configured fleet, the accounts the locks name are the known ones', () => {
@@ -120,7 +121,7 @@ function bareSnapshot(processes: ProcessInfo[], locks: LockInspection[]) {
 	return buildSnapshot({config: bare, locks, locksError: null, processes, now, host: 'host-1', selfPid: 1});
 }
 
-const stepsOf = (plan: ReturnType<typeof planShutdown>) => plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid} [${step.target.pids.join(',')}]` : step.kind === 'skip' ? `skip ${step.label}: ${step.reason}${step.refused ? ' (refused)' : ''}` : `${step.kind} ${step.label}`));
+const stepsOf = (plan: ReturnType<typeof planShutdown>) => plan.steps.map(step => (step.kind === 'stop' ? `stop ${step.target.pid} [${step.target.pids.join(',')}]` : step.kind === 'skip' ? `skip ${stepLabel(step)}: ${skipReason(step)}${skipRefuses(step) ? ' (refused)' : ''}` : `${step.kind} ${stepLabel(step)}`));
 
 test('without a config, shutdown stops only what a lock record proves by start token; name matches are skip steps', () => {
 	const processes = [proc(100, 'sleep 300'), proc(200, 'sleep 60'), proc(300, 'python BRAIN_X.py'), proc(400, 'python BRAIN_X.py')];
@@ -149,8 +150,8 @@ test('without a config, a holder confirmed only by its command line (a legacy re
 		assert.equal(plan.destructive, false);
 		const [step] = plan.steps;
 		assert.equal(step?.kind, 'skip');
-		assert.equal(step?.kind === 'skip' && step.refused, true, 'the bot may still run: the shutdown did not succeed');
-		assert.match(step?.kind === 'skip' ? step.reason : '', /^matched by name only; not stopped without a config \(its lock record names PID 300 but proves it by (its name|a pattern) only, with no start token\)$/);
+		assert.equal(step?.kind === 'skip' && step.why === 'name-only' && skipRefuses(step), true, 'the bot may still run: the shutdown did not succeed');
+		assert.match(step?.kind === 'skip' ? skipReason(step) : '', /^matched by name only; not stopped without a config \(its lock record names PID 300 but proves it by (its name|a pattern) only, with no start token\)$/);
 	}
 });
 
@@ -171,5 +172,5 @@ test('without a config, an orphan proven by its child\'s start token is stopped;
 	]);
 	const duplicates = planStopDuplicates(bareSnapshot(processes, [orphan]), bare, 'all');
 	assert.equal(duplicates.destructive, false);
-	assert.deepEqual(duplicates.steps.map(step => step.label), ['keep BRAIN_X PID 601', 'BRAIN_X PID 700: not stopped']);
+	assert.deepEqual(duplicates.steps.map(step => stepLabel(step)), ['keep BRAIN_X PID 601', 'BRAIN_X PID 700: not stopped']);
 });

@@ -3,6 +3,7 @@ import {test} from 'node:test';
 import fc from 'fast-check';
 import type {HostFacts, ProcessProbe} from '../../source/procs/types.js';
 import {judge, type JudgeFacts} from '../../source/locks/index.js';
+import {compileMatch} from '../../source/procs/matcher.js';
 import {isStale, type ParsedLock, type VerdictCode} from '../../source/locks/types.js';
 
 const bootedAt = Date.UTC(2026, 10, 22, 6);
@@ -92,6 +93,7 @@ const cases: Case[] = [
 	{title: 'legacy, command matches the component pattern', lock: legacy(), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', '/usr/bin/python3 BRAIN_ATLAS.py --live'))}, verdict: 'live', reason: /PID 19248 is running "\/usr\/bin\/python3 BRAIN_ATLAS.py --live", which matches \/BRAIN_ATLAS\\.py\//},
 	{title: 'legacy, a secret on the holder\'s command line is not quoted in the reason', lock: legacy(), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', 'python BRAIN_ATLAS.py --password hunter2 --api-key=abc'))}, verdict: 'live', reason: /^PID 19248 is running "python BRAIN_ATLAS.py --password \[redacted\] --api-key=\[redacted\]", which matches/},
 	{title: 'legacy, a secret on a reused PID\'s command line is not quoted either', lock: legacy(), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', 'mysql -u op --password s3cret'))}, verdict: 'stale-reused', reason: /^PID 19248 now runs "mysql -u op --password \[redacted\]", which does not match/},
+	{title: 'legacy, a command line longer than the matched prefix that fails the pattern is doubt, not reuse', lock: legacy(), facts: {match: compileMatch(String.raw`BRAIN_ATLAS\.py`), probe: table(alive(19248, '1', `python ${'x'.repeat(40_000)} BRAIN_ATLAS.py`))}, verdict: 'unknown', reason: /longer than the 32768 characters matched.*treated as held/},
 	{title: 'legacy, command does not match the pattern', lock: legacy(), facts: {match: /BRAIN_ATLAS\.py/, probe: table(alive(19248, '1', 'sleep 30'))}, verdict: 'stale-reused', reason: /PID 19248 now runs "sleep 30", which does not match/},
 	{title: 'legacy, no pattern, command names the lock (any case)', lock: legacy(), facts: {probe: table(alive(19248, '1', 'python brain_atlas.py'))}, verdict: 'live', reason: /names BRAIN_ATLAS/},
 	{title: 'legacy, no pattern, command does not name the lock', lock: legacy(), facts: {probe: table(alive(19248, '1', 'python other.py'))}, verdict: 'unknown', reason: /no start token and no match pattern.*treated as held/},

@@ -12,7 +12,7 @@ function setup(controller = new FakeController()) {
 }
 
 test('an empty plan says "nothing to do" and executes nothing', async () => {
-	const {controller, store} = setup(new FakeController((kind, scope) => plan(kind, scope, [{id: '1', label: 'BRAIN_ATLAS', kind: 'skip', reason: 'already running'}])));
+	const {controller, store} = setup(new FakeController((kind, scope) => plan(kind, scope, [{id: '1', kind: 'skip', component: 'BRAIN_ATLAS', account: 'ATLAS', why: 'already-running', state: 'running', holderPid: 19_248}])));
 	store.request('launch', {accounts: ['ATLAS']});
 	await settle();
 	assert.equal(controller.executed.length, 0);

@@ -35,9 +35,9 @@ test('a launch plan runs at once with a progress view that keeps turning, then r
 	await deck.press('l');
 	await deck.waitFor(frame => frame.includes('launch: 0/2 steps'));
 	assert.equal(deck.controller.executed.length, 1);
-	assert.match(deck.frame(), /- pending {2}launch WATCHDOG_ATLAS/);
+	assert.match(deck.frame(), /- pending {2}start WATCHDOG_ATLAS/);
 	deck.controller.progress?.({stepId: '1', status: 'running', message: 'starting fleetdeck run WATCHDOG_ATLAS'});
-	await deck.waitFor(frame => /⠋ running {2}launch WATCHDOG_ATLAS {2}starting fleetdeck run/.test(frame));
+	await deck.waitFor(frame => /⠋ running {2}start WATCHDOG_ATLAS {2}starting fleetdeck run/.test(frame));
 	await deck.time.advance(100);
 	await deck.waitFor(frame => frame.includes('⠙ running'), 'the spinner to turn');
 	await deck.press('j');

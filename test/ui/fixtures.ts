@@ -1,3 +1,4 @@
+import {stepLabel} from '../../source/control/steps.js';
 import type {ActionKind, ActionResult, Controller, Plan, PlanStep, Scope, StepProgress} from '../../source/control/types.js';
 import type {AccountView, ComponentView, FleetSnapshot, HealthLevelView} from '../../source/fleet/types.js';
 import type {JournalEvent} from '../../source/journal/types.js';
@@ -138,20 +139,19 @@ export function journalEvent(id: number, message: string, level: JournalEvent['l
 }
 
 export function plan(kind: ActionKind, scope: Scope, steps: PlanStep[], destructive = kind !== 'launch'): Plan {
-	return {kind, scope, destructive, steps, summary: `${kind} ${steps.map(step => step.label).join(', ') || 'nothing'}; open trades are not touched`};
+	return {kind, scope, destructive, steps, summary: `${kind} ${steps.map(step => stepLabel(step)).join(', ') || 'nothing'}; open trades are not touched`};
 }
 
 export function stopStep(id: string, component: string, pid: number): PlanStep {
 	return {
 		id,
-		label: `stop ${component} PID ${pid}`,
 		kind: 'stop',
 		target: {component, account: 'ATLAS', pid, startToken: String(pid * 7), pids: [pid], why: 'component', lock: component, stopSignal: 'SIGTERM', stopTimeoutSeconds: 30},
 	};
 }
 
 export function launchStep(id: string, component: string): PlanStep {
-	return {id, label: `launch ${component}`, kind: 'launch', target: {component, account: 'ATLAS'}};
+	return {id, kind: 'launch', target: {component, account: 'ATLAS', staleLock: null}};
 }
 
 /** A controller that records every call; each execution finishes when the test says so. */
@@ -186,7 +186,7 @@ export class FakeController implements Controller {
 			kind: plan.kind,
 			ok,
 			summary: ok ? `${plan.kind} finished` : `${plan.kind} failed`,
-			steps: plan.steps.map(step => ({id: step.id, label: step.label, status: ok ? 'done' : 'failed', message: ok ? 'ok' : 'PID still there'})),
+			steps: plan.steps.map(step => ({id: step.id, label: stepLabel(step), status: ok ? 'done' : 'failed', message: ok ? 'ok' : 'PID still there'})),
 		});
 	}
 }

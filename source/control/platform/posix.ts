@@ -46,6 +46,8 @@ export const posixControl: ProcessControl = {
 			const pgrp = parseProcessGroup(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 			return pgrp === null ? null : pgrp === pid;
 		} catch {
+			// Gone (ENOENT/ESRCH) or unreadable: null is the "cannot tell" answer, on which the stop
+			// kills each verified PID one by one instead of a group; nothing is lost by not knowing.
 			return null;
 		}
 	},

@@ -1,3 +1,4 @@
+import {skipReason, stepLabel} from '../../control/steps.js';
 import type {Plan, PlanStep} from '../../control/types.js';
 import {printable} from '../../text/printable.js';
 import {wrapText} from '../format.js';
@@ -6,8 +7,8 @@ import type {Theme} from '../theme.js';
 
 function stepLine(step: PlanStep, index: number): Line {
 	return step.kind === 'skip'
-		? [{text: `  -  ${printable(`${step.label}: ${step.reason}`)} (skipped)`, tone: 'muted'}]
-		: [{text: `  ${String(index + 1).padStart(2)}. ${printable(step.label)}`}];
+		? [{text: `  -  ${printable(`${stepLabel(step)}: ${skipReason(step)}`)} (skipped)`, tone: 'muted'}]
+		: [{text: `  ${String(index + 1).padStart(2)}. ${printable(stepLabel(step))}`}];
 }
 
 /**
@@ -28,7 +29,7 @@ export function confirmLines(plan: Plan, height: number, width: number, theme: T
 	const room = Math.max(1, height - summary.length - 4);
 	let steps: Line[] = plan.steps.map((step, index) => stepLine(step, index));
 	if (steps.length > room) {
-		const packed = plan.steps.map(step => printable(step.kind === 'skip' ? `(${step.label}: skipped)` : step.label)).join(` ${separator} `);
+		const packed = plan.steps.map(step => printable(step.kind === 'skip' ? `(${stepLabel(step)}: skipped)` : stepLabel(step))).join(` ${separator} `);
 		steps = wrapText(packed, width - 2).map(text => [{text: `  ${text}`}]);
 		if (steps.length > room) {
 			steps = [...steps.slice(0, room - 1), [{text: `  ${theme.symbols.ellipsis} and more: ${plan.steps.length} steps in all`, tone: 'warn'}]];

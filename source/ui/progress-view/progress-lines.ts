@@ -1,3 +1,4 @@
+import {stepLabel} from '../../control/steps.js';
 import type {Plan, StepStatus} from '../../control/types.js';
 import {printable} from '../../text/printable.js';
 import {titleLine, type Line} from '../line.js';
@@ -49,7 +50,7 @@ export function progressLines({plan, progress, frame, height, width, theme}: Pro
 		return [
 			{text: `  ${statusSymbol(status, turning, theme)} `, tone: statusTones[status]},
 			{text: `${status.padEnd(8)} `, tone: statusTones[status]},
-			{text: printable(step.label)},
+			{text: printable(stepLabel(step))},
 			{text: message ? `  ${printable(message)}` : '', tone: 'muted'},
 		];
 	});

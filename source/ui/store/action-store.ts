@@ -1,3 +1,4 @@
+import {skipReason} from '../../control/steps.js';
 import type {ActionKind, ActionResult, Controller, Plan, Scope, StepProgress} from '../../control/types.js';
 import type {EventLevel} from '../../journal/types.js';
 import {systemClock, systemTimers, type Clock, type TimerHandle, type Timers} from '../sources.js';
@@ -111,7 +112,7 @@ export function createActionStore(options: ActionStoreOptions): ActionStore {
 	const run = async (plan: Plan) => {
 		const progress: Record<string, StepProgress> = {};
 		for (const step of plan.steps) {
-			progress[step.id] = {stepId: step.id, status: step.kind === 'skip' ? 'skipped' : 'pending', message: step.kind === 'skip' ? step.reason : ''};
+			progress[step.id] = {stepId: step.id, status: step.kind === 'skip' ? 'skipped' : 'pending', message: step.kind === 'skip' ? skipReason(step) : ''};
 		}
 
 		setPhase({phase: 'running', plan, progress, frame: 0});

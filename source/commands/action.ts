@@ -1,22 +1,21 @@
 import {createInterface} from 'node:readline/promises';
-import {fileURLToPath} from 'node:url';
 import {isConfigured} from '../config/resolve.js';
 import type {FleetConfig} from '../config/types.js';
-import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
-import {createController} from './controller.js';
-import {formatPlan, formatResult} from './format.js';
+import {cliPath} from '../control/cli-path.js';
+import {createController} from '../control/controller.js';
+import {formatPlan, formatResult} from '../control/format.js';
+import {resolveScope, UnknownAccountError} from '../control/plan.js';
+import {skipRefuses} from '../control/steps.js';
+import type {ActionKind, Controller, Scope} from '../control/types.js';
+import {exitCode} from '../exit-codes.js';
 import {gatherSnapshot} from '../fleet/gather.js';
-import {resolveScope, UnknownAccountError} from './plan.js';
-import type {ActionKind, Controller, Scope} from './types.js';
+import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
+import {UsageError} from './args.js';
 
-/** The CLI script supervisors are started with: this build's `cli.js`. */
-export const cliPath = fileURLToPath(new URL('../cli.js', import.meta.url));
-
-/** Thrown for what the command line got wrong; the command turns it into its UsageError (exit 64). */
-export class ActionUsageError extends Error {
-	override name = 'ActionUsageError';
-}
-
+/**
+ * The terminal an action command talks to: the face's side of a plan (printing it, asking for a
+ * yes) lives here, in `commands/`; `control/` only plans and executes.
+ */
 export interface ActionIo {
 	out: (text: string) => void;
 	err: (text: string) => void;
@@ -54,7 +53,7 @@ export async function scopeFor(config: FleetConfig, accounts: readonly string[])
 		return resolveScope(config, accounts, inferred);
 	} catch (error) {
 		if (error instanceof UnknownAccountError) {
-			throw new ActionUsageError(error.message);
+			throw new UsageError(error.message);
 		}
 
 		throw error;
@@ -74,8 +73,8 @@ export async function withController<T>(config: FleetConfig, options: {stopTimeo
 
 /**
  * shutdown and stop-duplicates: print the plan, get a yes (a TTY prompt, or --yes; headless
- * without --yes is refused before anything is signalled), execute with progress, and exit 0 only
- * when every target is confirmed gone.
+ * without --yes is a usage error before anything is signalled), execute with progress, and exit
+ * 0 only when every target is confirmed gone.
  */
 export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop-duplicates'>, config: FleetConfig, request: {accounts: string[]; yes: boolean; timeoutSeconds?: number}, io: ActionIo = processIo): Promise<number> {
 	const scope = await scopeFor(config, request.accounts);
@@ -83,20 +82,20 @@ export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop
 		const plan = await controller.plan(kind, scope);
 		io.out(formatPlan(plan));
 		if (!plan.steps.some(step => step.kind !== 'skip')) {
-			const refused = plan.steps.some(step => step.kind === 'skip' && step.refused);
+			const refused = plan.steps.some(step => step.kind === 'skip' && skipRefuses(step));
 			io.out(refused ? 'nothing can be stopped from here' : 'nothing to do');
-			return refused ? 1 : 0;
+			return refused ? exitCode.failed : exitCode.ok;
 		}
 
 		if (!request.yes) {
 			if (!io.interactive) {
-				throw new ActionUsageError(`${kind} needs confirmation: no terminal to ask on, so nothing was signalled. Add --yes to proceed without asking.`);
+				throw new UsageError(`${kind} needs confirmation: no terminal to ask on, so nothing was signalled. Add --yes to proceed without asking.`);
 			}
 
 			const answer = (await io.ask('Proceed? [y/N] ')).trim().toLowerCase();
 			if (answer !== 'y' && answer !== 'yes') {
 				io.out('cancelled; nothing was signalled');
-				return 1;
+				return exitCode.failed;
 			}
 		}
 
@@ -106,6 +105,6 @@ export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop
 			}
 		});
 		io.out(formatResult(result));
-		return result.ok ? 0 : 1;
+		return result.ok ? exitCode.ok : exitCode.failed;
 	});
 }
