@@ -39,12 +39,12 @@ export function worst(...candidates: readonly Level[]): Level {
 }
 
 /**
- * The `--once` exit code of each level (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN), which is also
- * how Prometheus writes a level. Only this monitoring mapping lives here; the CLI's other exit
- * codes (usage, lock held, …) belong to the commands' exit-code table.
+ * The monitoring code of each level (0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN): how Prometheus
+ * writes a level, and the `--once` exit code. The CLI's exit-code table (source/exit-codes.ts,
+ * which imports nothing) repeats these four beside its other codes; test/vocabulary keeps the
+ * two equal.
  */
 export const levelExitCodes = {ok: 0, warn: 1, crit: 2, unknown: 3} as const satisfies Record<Level, number>;
-export type LevelExitCode = (typeof levelExitCodes)[Level];
 
 /** A level as a word, the same in the `--once` table and the deck (never colour alone). */
 export const levelWords: Record<Level, string> = {ok: 'OK', warn: 'WARN', crit: 'CRIT', unknown: 'UNKN'};
