@@ -1,4 +1,4 @@
-import type {ComponentState} from '../vocabulary.js';
+import type {ComponentState} from '../fleet/types.js';
 import type {VerdictCode} from '../locks/types.js';
 
 /**

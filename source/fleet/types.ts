@@ -2,6 +2,10 @@ import type {LockProof} from '../locks/types.js';
 import type {Role} from '../config/types.js';
 import type {ComponentState, DriftClass, DriftStatus, HealthLayer, HealthState, Level, ProblemCode, ProblemLevel, VerdictCode} from '../vocabulary.js';
 
+// The snapshot's enumerations, as its readers have always imported them from here; their one
+// definition is the vocabulary.
+export type {ComponentState, DriftClass, HealthState};
+
 export interface LockView {
 	name: string;
 	verdict: VerdictCode;
