@@ -185,3 +185,8 @@ test('journal event kinds and levels are the ones source/journal/README.md docum
 	const level = /`level` \(([^;]+);/.exec(events)?.[1];
 	assert.deepEqual([...eventLevels], ticked(level ?? ''), 'event levels, quietest first as the README lists them (drift ranks its severities by this order)');
 });
+
+test('the vocabulary sits at the bottom of the tree: it imports nothing', () => {
+	const text = readFileSync(path.join(repoRoot, 'source', 'vocabulary.ts'), 'utf8');
+	assert.deepEqual(text.match(/^\s*(import|export .* from)\b.*$/gm) ?? [], []);
+});
