@@ -5,7 +5,9 @@ import {
 	driftStatuses,
 	healthLayers,
 	healthStateLevels,
+	healthStates,
 	levelExitCodes,
+	levels,
 	problemLevels,
 	verdictCodes,
 	type HealthState,
@@ -43,6 +45,14 @@ function levelValue(level: Level): number {
 function healthValue(state: HealthState): number {
 	return levelValue(healthStateLevels[state]);
 }
+
+/** The codes spelled out for HELP text ("0 ok, 1 warn, …"), written from the same maps as the values. */
+function legend<Member extends string>(members: readonly Member[], value: (member: Member) => number): string {
+	return [...members].sort((a, b) => value(a) - value(b)).map(member => `${value(member)} ${member}`).join(', ');
+}
+
+const levelLegend = legend(levels, levelValue);
+const healthLegend = legend(healthStates, healthValue);
 
 /** A label value as the exposition format wants it: backslash, double quote and line feed escaped. */
 export function escapeLabelValue(value: string): string {
@@ -90,10 +100,10 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 	}
 
 	return [
-		family('level', 'Overall fleet level: 0 ok, 1 warn, 2 crit, 3 unknown (the --once exit code).', [{labels: {}, value: levelValue(snapshot.level)}]),
+		family('level', `Overall fleet level: ${levelLegend} (the --once exit code).`, [{labels: {}, value: levelValue(snapshot.level)}]),
 		family(
 			'account_level',
-			'Account level: 0 ok, 1 warn, 2 crit, 3 unknown.',
+			`Account level: ${levelLegend}.`,
 			snapshot.accounts.map(account => ({labels: {account: account.id, number: account.number}, value: levelValue(account.level)})),
 		),
 		family(
@@ -101,7 +111,7 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 			'Component state: 1 for the current state, 0 for every other state.',
 			components.flatMap(component => componentStates.map(state => ({labels: {...componentLabels(component), state}, value: component.state === state ? 1 : 0}))),
 		),
-		family('component_level', 'Component level: 0 ok, 1 warn, 2 crit, 3 unknown.', components.map(component => ({labels: componentLabels(component), value: levelValue(component.level)}))),
+		family('component_level', `Component level: ${levelLegend}.`, components.map(component => ({labels: componentLabels(component), value: levelValue(component.level)}))),
 		family('component_instances', 'Running copies of the component, counted by instance (1 is right; more is a duplicate).', components.map(component => ({labels: componentLabels(component), value: component.instances}))),
 		family(
 			'component_restarts',
@@ -120,7 +130,7 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 		),
 		family(
 			'health_state',
-			'Account health per level (service, connection, broker): 0 ok, 1 degraded, 2 down, 3 unknown.',
+			`Account health per level (${healthLayers.join(', ')}): ${healthLegend}.`,
 			watched.flatMap(account => healthLayers.map(layer => ({labels: {account: account.id, level: layer}, value: healthValue(account.health![layer].state)}))),
 		),
 		family('status_stale', '1 when the account\'s status data is older than three poll intervals.', watched.map(account => ({labels: {account: account.id}, value: account.health!.stale ? 1 : 0}))),
@@ -131,7 +141,7 @@ export function prometheusFamilies(snapshot: FleetSnapshot): MetricFamily[] {
 		),
 		family(
 			'service_health_state',
-			'A service\'s health URL check: 0 ok, 1 degraded, 2 down, 3 unknown.',
+			`A service's health URL check: ${healthLegend}.`,
 			snapshot.services.flatMap(service => (service.health === null ? [] : [{labels: {component: service.name}, value: healthValue(service.health.state)}])),
 		),
 		family(

@@ -138,3 +138,21 @@ test('metric names and label names are the ones the README documents', () => {
 	const healthRow = /^\| `fleetdeck_health_state` \|[^|]*`level` \(([^)]*)\)/m.exec(readme)?.[1] ?? '';
 	assert.deepEqual([...healthRow.matchAll(/`([a-z]+)`/g)].map(match => match[1]), [...healthLayers], 'the README names the health layers');
 });
+
+test('HELP spells out the codes the values use, written from the vocabulary', () => {
+	const families = parseExposition(toPrometheus(everyMemberSnapshot()));
+	const help = (name: string) => families.find(family => family.name === name)?.help;
+	assert.equal(help('fleetdeck_level'), 'Overall fleet level: 0 ok, 1 warn, 2 crit, 3 unknown (the --once exit code).');
+	assert.equal(help('fleetdeck_health_state'), 'Account health per level (service, connection, broker): 0 ok, 1 degraded, 2 down, 3 unknown.');
+	for (const name of ['fleetdeck_level', 'fleetdeck_account_level', 'fleetdeck_component_level']) {
+		for (const level of levels) {
+			assert.ok(help(name)?.includes(`${levelExitCodes[level]} ${level}`), `${name} HELP names ${level}`);
+		}
+	}
+
+	for (const name of ['fleetdeck_health_state', 'fleetdeck_service_health_state']) {
+		for (const state of healthStates) {
+			assert.ok(help(name)?.includes(`${levelExitCodes[healthStateLevels[state]]} ${state}`), `${name} HELP names ${state}`);
+		}
+	}
+});
