@@ -8,6 +8,7 @@ import {
 } from '../../source/journal/index.js';
 import {packLevels, unpackLevels} from '../../source/journal/sample-levels.js';
 import {redactArgv} from '../../source/text/redact.js';
+import {healthStates} from '../../source/vocabulary.js';
 import {day, minute, t0} from './temp-journal.js';
 
 test('parseSince takes durations and ISO dates, and rejects the rest clearly', () => {
@@ -121,16 +122,22 @@ test('redactArgv hides the value after a bare secret flag, even as the last argu
 });
 
 test('health levels pack into one small integer and back', () => {
-	const states = ['unknown', 'ok', 'degraded', 'down'] as const;
-	for (const service of states) {
-		for (const connection of states) {
-			for (const broker of states) {
+	for (const service of healthStates) {
+		for (const connection of healthStates) {
+			for (const broker of healthStates) {
 				const packed = packLevels({service, connection, broker});
 				assert.ok(packed >= 0 && packed < 64);
 				assert.deepEqual(unpackLevels(packed), {service, connection, broker});
 			}
 		}
 	}
+});
+
+test('the packed codes are the ones already on disk, whatever the vocabulary\'s order', () => {
+	// unknown 0, ok 1, degraded 2, down 3: samples written by earlier versions must read the same.
+	assert.equal(packLevels({service: 'unknown', connection: 'unknown', broker: 'unknown'}), 0);
+	assert.equal(packLevels({service: 'ok', connection: 'degraded', broker: 'down'}), (1 << 4) | (2 << 2) | 3);
+	assert.deepEqual(unpackLevels((3 << 4) | (1 << 2) | 2), {service: 'down', connection: 'ok', broker: 'degraded'});
 });
 
 function event(overrides: Partial<JournalEvent>): JournalEvent {
