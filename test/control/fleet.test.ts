@@ -54,7 +54,7 @@ test('launch starts services, then watchdogs, then brains, detached; a second la
 	assert.match(shutdown.stdout, /open trades are not touched; fleetdeck never contacts the broker/);
 	const order = ['BRAIN_T1', 'WATCHDOG_T1', 'svc_T'].map(name => shutdown.stdout.indexOf(`stop ${name} PID`));
 	assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, 'brains, then watchdogs, then services');
-	await pollUntil('every fleet process to be gone', () => (pidsWith(fleet.marker).filter(isAlive).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every fleet process to be gone', () => (pidsWith(fleet.marker).filter(isAlive).length === 0 ? true : undefined), 60_000);
 	for (const name of ['svc_T', 'WATCHDOG_T1', 'BRAIN_T1']) {
 		assert.equal(fleet.lock(name), null, `${name}.lock released`);
 	}
@@ -91,7 +91,7 @@ for (const detached of [false, true]) {
 
 test('a lock whose PID was reused by an unrelated process is cleared without signalling that process', async t => {
 	const fleet = smallFleet(t);
-	const unrelated = spawn('sleep', ['300'], {stdio: 'ignore'});
+	const unrelated = spawn('sleep', ['infinity'], {stdio: 'ignore'});
 	t.after(() => {
 		unrelated.kill('SIGKILL');
 	});

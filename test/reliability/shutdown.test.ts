@@ -28,7 +28,7 @@ function oneBrain(t: Parameters<typeof tempFleet>[0], ...flags: string[]): TempF
 
 /** A process no test should ever signal: it must outlive every test here. */
 function bystander(t: Parameters<typeof tempFleet>[0]): {pid: number; startToken: string} {
-	const child = spawn('sleep', ['300'], {stdio: 'ignore', detached: true});
+	const child = spawn('sleep', ['infinity'], {stdio: 'ignore', detached: true});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
@@ -50,12 +50,19 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	const real = (pid: number) => (reused(pid) ? reuser.pid : pid);
 	const control: ProcessControl = {
 		async probe(pid) {
-			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep 300', startedAt: null, uid: null} : posixControl.probe(pid);
+			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep infinity', startedAt: null, uid: null} : posixControl.probe(pid);
 		},
 		leadsGroup: pid => posixControl.leadsGroup(real(pid)),
 		async requestStop(pid, signal): Promise<SignalOutcome> {
 			signalled.push({pid: real(pid), how: signal});
-			return posixControl.requestStop(real(pid), signal);
+			const sent = await posixControl.requestStop(real(pid), signal);
+			// The bot's own 0.2 s exit must happen inside the 1.5 s stop wait however slow the
+			// machine: the stop goes on once it is dead (and its PID reused), never before.
+			if (pid === bot.pid) {
+				await pollUntil('the bot to exit on SIGTERM', () => (isAlive(bot.pid) ? undefined : true), 60_000, 10);
+			}
+
+			return sent;
 		},
 		async forceKill(pid, group): Promise<SignalOutcome> {
 			signalled.push({pid: real(pid), how: group ? 'SIGKILL group' : 'SIGKILL'});
