@@ -154,7 +154,7 @@ export interface CliResult {
 }
 
 /** Run the fleetdeck CLI in the fleet's directory, stdin not a TTY. */
-export function cli(fleet: TempFleet, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+export function cli(fleet: TempFleet, args: string[], timeoutMs = 120_000): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cliPath, ...args], {cwd: fleet.dir, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
@@ -177,9 +177,9 @@ export function cli(fleet: TempFleet, args: string[], timeoutMs = 60_000): Promi
 	});
 }
 
-/** Start `fleetdeck run NAME -- CMD` as a child of the test (its stderr collected). */
-export function startRun(fleet: TempFleet, name: string, command: string[], extra: string[] = []): ChildProcess & {pid: number; output: () => string} {
-	const child = spawn(process.execPath, [cliPath, 'run', name, '--config', fleet.configFile, ...extra, '--', ...command], {cwd: fleet.dir, stdio: ['ignore', 'ignore', 'pipe']});
+/** Start `fleetdeck run NAME -- CMD` as a child of the test (its stderr collected), Node itself run with `nodeFlags`. */
+export function startRun(fleet: TempFleet, name: string, command: string[], extra: string[] = [], nodeFlags: string[] = []): ChildProcess & {pid: number; output: () => string} {
+	const child = spawn(process.execPath, [...nodeFlags, cliPath, 'run', name, '--config', fleet.configFile, ...extra, '--', ...command], {cwd: fleet.dir, stdio: ['ignore', 'ignore', 'pipe']});
 	let output = '';
 	child.stderr?.on('data', chunk => {
 		output += String(chunk);
