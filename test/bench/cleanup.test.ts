@@ -114,7 +114,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 		bench.child.kill(signal);
 		const ended = await bench.exited;
 		assert.equal(ended.code, 128 + os.constants.signals[signal], bench.output());
-		await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 10_000);
+		await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 60_000);
 		assert.deepEqual(bench.dirs.filter(name => benchDirs().has(name)), []);
 	});
 }
@@ -125,7 +125,7 @@ test('an uncaught exception in the bench: every process it started is gone', {sk
 	const ended = await bench.exited;
 	assert.equal(ended.code, 1, bench.output());
 	assert.match(bench.output(), /an uncaught failure/);
-	await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 60_000);
 	assert.deepEqual(bench.dirs.filter(name => benchDirs().has(name)), []);
 });
 
@@ -133,5 +133,5 @@ test('SIGKILL to the bench, which it cannot catch: the filler processes still en
 	const bench = await startHolder(t);
 	bench.child.kill('SIGKILL');
 	await bench.exited;
-	await pollUntil('every filler to be gone', () => (stillAlive(bench.fillers).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every filler to be gone', () => (stillAlive(bench.fillers).length === 0 ? true : undefined), 60_000);
 });

@@ -169,7 +169,7 @@ test('the deck in tmux: live locks, c, d, s, resizing to 80×24, and q leaving t
 		assert.match(text(screen), /stop WATCHDOG_BRAVO PID \d+/);
 		assert.doesNotMatch(text(screen), /ALPHA PID/);
 		terminal.keys('y');
-		await pollUntil('every BRAVO process gone', () => (alive('_BRAVO').length === 0 ? true : undefined), 30_000);
+		await pollUntil('every BRAVO process gone', () => (alive('_BRAVO').length === 0 ? true : undefined), 60_000);
 		await terminal.waitFor('BRAVO shown stopped', current => /○ stopped\s+○ stopped/.test(row(current, 'BRAVO')));
 		assert.deepEqual(alive('_ALPHA'), alpha, 'ALPHA still runs, the same processes');
 	});
@@ -186,7 +186,7 @@ test('the deck in tmux: live locks, c, d, s, resizing to 80×24, and q leaving t
 
 	await t.test('q exits with 0 and leaves the fleet running', async () => {
 		terminal.keys('q');
-		await pollUntil('the deck to exit', () => (existsSync(exitFile) ? true : undefined), 15_000);
+		await pollUntil('the deck to exit', () => (existsSync(exitFile) ? true : undefined), 60_000);
 		assert.equal(readFileSync(exitFile, 'utf8').trim(), '0');
 		assert.deepEqual(alive('_ALPHA'), alpha, 'quitting stopped nothing');
 	});
