@@ -109,7 +109,7 @@ async function startHolder(t: TestContext) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-	test(`${signal} to the bench: every process it started is gone, its temp directory too`, {skip: linuxOnly, timeout: 60_000}, async t => {
+	test(`${signal} to the bench: every process it started is gone, its temp directory too`, {skip: linuxOnly, timeout: 300_000}, async t => {
 		const bench = await startHolder(t);
 		bench.child.kill(signal);
 		const ended = await bench.exited;
@@ -119,7 +119,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 	});
 }
 
-test('an uncaught exception in the bench: every process it started is gone', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('an uncaught exception in the bench: every process it started is gone', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const bench = await startHolder(t);
 	bench.child.stdin.write('throw\n');
 	const ended = await bench.exited;
@@ -129,7 +129,7 @@ test('an uncaught exception in the bench: every process it started is gone', {sk
 	assert.deepEqual(bench.dirs.filter(name => benchDirs().has(name)), []);
 });
 
-test('SIGKILL to the bench, which it cannot catch: the filler processes still end themselves', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('SIGKILL to the bench, which it cannot catch: the filler processes still end themselves', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const bench = await startHolder(t);
 	bench.child.kill('SIGKILL');
 	await bench.exited;

@@ -71,9 +71,14 @@ export interface TempFleet {
 	events(component?: string): JournalEvent[];
 }
 
-/** Kill every process carrying `marker`, until none is left (a supervisor may restart a bot once). */
+/**
+ * Kill every process carrying `marker`, until none is left (a supervisor may restart a bot once).
+ * Rounds go on while any is left, up to a minute: a loaded machine can be slow to start the
+ * restart that a round then has to kill.
+ */
 export async function killMarked(marker: string): Promise<void> {
-	for (let round = 0; round < 50; round++) {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
 		const pids = pidsWith(marker).filter(pid => isAlive(pid));
 		if (pids.length === 0) {
 			return;

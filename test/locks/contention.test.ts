@@ -175,7 +175,7 @@ function lineReader(child: ChildProcess): () => Promise<string> {
 	};
 }
 
-test('contenders racing to take over the same stale lock: exactly one ends up holding it, every round', {timeout: 60_000}, async t => {
+test('contenders racing to take over the same stale lock: exactly one ends up holding it, every round', {timeout: 300_000}, async t => {
 	const dir = tempLocksDir(t);
 	const racers = Array.from({length: 4}, () => {
 		const contender = startContender(t, ['race', dir, 'BOT']);

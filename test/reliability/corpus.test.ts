@@ -102,7 +102,7 @@ function verdicts(views: Array<{name: string; verdict: string}>): Record<string,
 	return Object.fromEntries(views.map(view => [view.name, view.verdict]));
 }
 
-test('a corpus of malformed lockfiles and hostile names: the expected verdict through list, inspect, locks --json and --once --json; nothing deleted, nothing run', {timeout: 120_000}, async t => {
+test('a corpus of malformed lockfiles and hostile names: the expected verdict through list, inspect, locks --json and --once --json; nothing deleted, nothing run', {timeout: 300_000}, async t => {
 	const root = tempDir(t, 'fleetdeck-corpus-');
 	const locksDir = path.join(root, '.locks');
 	mkdirSync(locksDir);
@@ -232,7 +232,7 @@ const configs: Record<string, BadConfig> = {
 	},
 };
 
-test('a corpus of broken configs: --once --json exits with the expected code and names the file, never a stack trace, never runs anything', {timeout: 120_000}, async t => {
+test('a corpus of broken configs: --once --json exits with the expected code and names the file, never a stack trace, never runs anything', {timeout: 300_000}, async t => {
 	const root = tempDir(t, 'fleetdeck-configs-');
 	await Promise.all(Object.entries(configs).map(async ([name, entry]) => {
 		entry.write(path.join(root, name));

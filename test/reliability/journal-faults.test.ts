@@ -14,7 +14,7 @@ import {cli, cliPath, component, isAlive, pollUntil, startRun, tempFleet} from '
 const posixOnly = process.platform === 'win32' ? 'needs sh and ulimit' : false;
 const quickBackoff = {initialSeconds: 0.2, maxSeconds: 0.4, factor: 2, resetAfterSeconds: 60, crashLoopFailures: 1000, crashLoopWindowSeconds: 300};
 
-test('journal directory replaced by a file: run, --once and shutdown all work, each warning once at most', {skip: posixOnly, timeout: 60_000}, async t => {
+test('journal directory replaced by a file: run, --once and shutdown all work, each warning once at most', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1'))]}]}));
 	rmSync(path.join(fleet.dir, '.fleetdeck'), {recursive: true, force: true});
 	writeFileSync(path.join(fleet.dir, '.fleetdeck'), 'not a directory');
@@ -37,7 +37,7 @@ test('journal directory replaced by a file: run, --once and shutdown all work, e
 	assert.match(said[1]!, /events could not be written before closing and are lost$/);
 });
 
-test('a disk that stays full under a live supervisor (ulimit -f): history is lost and said to be, the supervisor keeps restarting its bot under the same lock', {skip: posixOnly, timeout: 90_000}, async t => {
+test('a disk that stays full under a live supervisor (ulimit -f): history is lost and said to be, the supervisor keeps restarting its bot under the same lock', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1'), {restart: 'always', backoff: quickBackoff})]}],
 	}));
@@ -76,7 +76,7 @@ test('a disk that stays full under a live supervisor (ulimit -f): history is los
 
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
 
-test('a disk full for a while under a live supervisor (ulimit -f, lifted with prlimit): every start is journaled once there is room again', {skip: posixOnly || (hasPrlimit ? false : 'needs prlimit'), timeout: 120_000}, async t => {
+test('a disk full for a while under a live supervisor (ulimit -f, lifted with prlimit): every start is journaled once there is room again', {skip: posixOnly || (hasPrlimit ? false : 'needs prlimit'), timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1'), {restart: 'always', backoff: quickBackoff})]}],
 	}));

@@ -35,7 +35,7 @@ function bystander(t: Parameters<typeof tempFleet>[0]): {pid: number; startToken
 	return {pid: child.pid!, startToken: startTokenOf(child.pid!)};
 }
 
-test('a PID reused in the middle of a stop: the new owner is never signalled, the rest of the tree is still killed', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a PID reused in the middle of a stop: the new owner is never signalled, the rest of the tree is still killed', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t);
 	// The bot exits 0.2 s after SIGTERM; its forked child never gets SIGTERM and must be escalated.
 	const bot = spawnBot(fleet.bot('BRAIN_T1', '--term-delay', '0.2', '--fork'));
@@ -90,7 +90,7 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	assert.equal(isAlive(forked.pid), false, 'the forked child was killed');
 });
 
-test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is released, nothing else is touched', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is released, nothing else is touched', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t, '--ignore-term');
 	const other = bystander(t);
 	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--ignore-term'), ['--account', 'T1']);
@@ -108,7 +108,7 @@ test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is rel
 	assert.deepEqual([brain.state, brain.instances, brain.lock], ['stopped', 0, null]);
 });
 
-test('a bot that daemonizes under its supervisor: the orphaned grandchild is seen (never "stopped"), and shutdown stops it and only it', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a bot that daemonizes under its supervisor: the orphaned grandchild is seen (never "stopped"), and shutdown stops it and only it', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', [process.execPath, daemonizeScript, path.join('daemon.pid'), ...bot('BRAIN_T1')], {restart: 'never'})]}],
 	}));
@@ -143,7 +143,7 @@ const asNobody = (() => {
 	return probe.status === 0 ? {skip: false as const} : {skip: `setpriv cannot switch to nobody here: ${probe.stderr?.toString().trim() || probe.error?.message}`};
 })();
 
-test('a bot owned by another user: fleetdeck sees it, its signal is refused, the failure is reported, the bot and its lock survive', {skip: asNobody.skip, timeout: 60_000}, async t => {
+test('a bot owned by another user: fleetdeck sees it, its signal is refused, the failure is reported, the bot and its lock survive', {skip: asNobody.skip, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t, '--ignore-term');
 	// The operator (nobody) may read and write the fleet's files, but the bot belongs to root.
 	for (const dir of [fleet.dir, fleet.locksDir]) {
