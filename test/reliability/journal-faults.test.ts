@@ -58,7 +58,7 @@ test('a disk that stays full under a live supervisor (ulimit -f): history is los
 	await pollUntil('the supervisor to take the lock', () => fleet.lock('BRAIN_T1') ?? undefined);
 	const first = fleet.lock('BRAIN_T1');
 	assert.equal(first?.pid, supervisor.pid);
-	await pollUntil('8 restarts', () => (fleet.starts('BRAIN_T1').length >= 9 ? true : undefined), 45_000, 100);
+	await pollUntil('8 restarts', () => (fleet.starts('BRAIN_T1').length >= 9 ? true : undefined), 120_000, 100);
 	assert.equal(supervisor.exitCode, null, `the supervisor died: ${stderr}`);
 	assert.equal(fleet.lock('BRAIN_T1')?.pid, supervisor.pid, 'the same supervisor still holds the lock');
 	assert.equal(fleet.lock('BRAIN_T1')?.token, first?.token, 'held across restarts, never re-acquired');
@@ -92,12 +92,12 @@ test('a disk full for a while under a live supervisor (ulimit -f, lifted with pr
 		supervisor.kill('SIGKILL');
 	});
 
-	await pollUntil('the journal to hit the limit', () => (/holds up to 1000 events in memory/.test(stderr) ? true : undefined), 45_000, 100);
+	await pollUntil('the journal to hit the limit', () => (/holds up to 1000 events in memory/.test(stderr) ? true : undefined), 120_000, 100);
 	const startsAtFailure = fleet.starts('BRAIN_T1').length;
-	await pollUntil('3 more starts while the disk is full', () => (fleet.starts('BRAIN_T1').length >= startsAtFailure + 3 ? true : undefined), 45_000, 100);
+	await pollUntil('3 more starts while the disk is full', () => (fleet.starts('BRAIN_T1').length >= startsAtFailure + 3 ? true : undefined), 120_000, 100);
 	const lifted = spawnSync('prlimit', ['--pid', String(supervisor.pid), '--fsize=unlimited']);
 	assert.equal(lifted.status, 0, String(lifted.stderr));
-	await pollUntil('the journal to be written again', () => (/can be written again/.test(stderr) ? true : undefined), 45_000, 100);
+	await pollUntil('the journal to be written again', () => (/can be written again/.test(stderr) ? true : undefined), 120_000, 100);
 
 	supervisor.kill('SIGTERM');
 	await new Promise(resolve => supervisor.once('exit', resolve));
