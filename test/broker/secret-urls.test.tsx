@@ -90,7 +90,7 @@ test('the deck shows the failing poll and the health check without their secrets
 
 	const frames: string[] = [];
 	const waitFor = async (predicate: (frame: string) => boolean, what: string) => {
-		const deadline = Date.now() + 20_000;
+		const deadline = Date.now() + 60_000;
 		for (;;) {
 			const frame = ink.lastFrame() ?? '';
 			frames.push(frame);

@@ -57,7 +57,7 @@ export function renderDeck(options: DeckHarnessOptions = {}) {
 
 	const frame = () => ink.lastFrame() ?? '';
 	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {
-		const deadline = Date.now() + 5000;
+		const deadline = Date.now() + 30_000;
 		while (!predicate(frame())) {
 			if (Date.now() > deadline) {
 				throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);
