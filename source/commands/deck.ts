@@ -1,7 +1,7 @@
 import {cliPath} from '../control/cli-action.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
-import {startLiveFleet} from '../fleet/live.js';
+import {startLiveFleet} from '../runtime/live-fleet.js';
 import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
 
