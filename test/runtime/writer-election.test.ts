@@ -9,6 +9,7 @@ import {buildSnapshot} from '../../source/fleet/build-snapshot.js';
 import {openJournal} from '../../source/journal/index.js';
 import type {Journal} from '../../source/journal/types.js';
 import {createWriterElection, type WriterElection} from '../../source/runtime/writer-election.js';
+import {strayLocks} from '../../source/ui/services-row/index.js';
 import {tempDir, writeLock} from '../helpers/cli.js';
 import {lock, now} from '../helpers/fleet-data.js';
 
@@ -124,4 +125,11 @@ test('without a config the writer lock is no component: it is neither listed as 
 	assert.deepEqual(snapshot.accounts, []);
 	assert.deepEqual(snapshot.locks.map(view => view.name), [watcherLockName, 'quantum_server'], 'the lock itself is still shown');
 	assert.equal(snapshot.level, 'warn', 'only the stale lock of quantum_server is a problem');
+});
+
+test('the deck lists the writer lock among other locks only when it is stale (litter to clear)', t => {
+	const config = loadConfig({cwd: tempDir(t)});
+	const strays = (verdict: 'live' | 'stale-dead') => strayLocks(buildSnapshot({config, locks: [lock(watcherLockName, verdict, {pid: 4242}), lock('OLD_BOT', 'stale-dead')], locksError: null, processes: [], now, host: 'h', selfPid: 1})).map(view => view.name);
+	assert.deepEqual(strays('live'), []);
+	assert.deepEqual(strays('stale-dead'), [watcherLockName]);
 });
