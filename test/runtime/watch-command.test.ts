@@ -105,3 +105,9 @@ test('watch takes no arguments', async () => {
 	assert.equal(result.code, 64);
 	assert.match(result.stderr, /watch takes no arguments, got "ATLAS"/);
 });
+
+test('run refuses the writer lock\'s name: a supervisor holding it would silence the fleet\'s history', async () => {
+	const result = await runCli(['run', 'fleetdeck-watch', '--', process.execPath, '-e', '']);
+	assert.equal(result.code, 64);
+	assert.match(result.stderr, /"fleetdeck-watch" is the lock of fleetdeck's own watcher/);
+});
