@@ -12,11 +12,6 @@ import {createWriterElection, type WriterElection} from './writer-election.js';
 export interface LiveFleetOptions {
 	/** Who runs this fleet view, in the journal's words; default "the deck". */
 	by?: string;
-	/**
-	 * The journal writer's election; default: a new one for `by`, tried on every poll. The live
-	 * fleet owns it from then on and closes it (releasing the lock) in `dispose`.
-	 */
-	election?: WriterElection;
 	/** Called with each fleet change this process journaled (the watcher prints them). */
 	onRecorded?: (event: NewEvent) => void;
 	/** Problems the operator should hear about; default: none said. */
@@ -25,7 +20,7 @@ export interface LiveFleetOptions {
 
 export interface LiveFleet extends DeckSources {
 	/** Whether this process is the one that journals the fleet's changes, and if not, why not. */
-	readonly election: WriterElection;
+	readonly election: Pick<WriterElection, 'standing'>;
 	/** Stop every poller, timer and watcher, and release the writer's lock if held. */
 	dispose(): Promise<void>;
 }
@@ -53,8 +48,10 @@ export function startLiveFleet(config: FleetConfig, journal: Journal, options: L
 	const by = options.by ?? 'the deck';
 	const pollMs = config.pollSeconds * 1000;
 	// Tried at most twice a poll interval: a deck's rebuilds come from its poll timer and from
-	// every lock change, the writer's own heartbeat included.
-	const election = options.election ?? createWriterElection({locksDir: config.locksDir, context: judgeContext(config), journal, by, minIntervalMs: pollMs / 2, onWarning: options.onWarning});
+	// every lock change, the writer's own heartbeat included. The first try starts now, before
+	// the pollers' first results can bring drift to journal.
+	const election = createWriterElection({locksDir: config.locksDir, context: judgeContext(config), journal, by, minIntervalMs: pollMs / 2, onWarning: options.onWarning});
+	void election.refresh();
 	const isWriter = () => election.standing().writer;
 	const write = (event: NewEvent) => {
 		journal.record(event);
