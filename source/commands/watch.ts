@@ -17,7 +17,7 @@ const help = `
 	drift, health samples), so "fleetdeck history" and "fleetdeck report" are complete. At start it
 	records the state it finds (a duplicate already running, a stale lock, a health level other
 	than ok) once. Headless and long-running: start it at logon beside the fleet (README, "Keeping
-	history without a deck"). It never starts, stops or signals anything, and never clears a lock.
+	history without a deck"). It never starts, stops or signals anything, and never clears a bot's lock.
 
 	One writer at a time: the process holding ${watcherLockName}.lock in the locks directory
 	journals; a deck journals only while it holds it. A second watcher, or one started while a
