@@ -100,6 +100,25 @@ test('a second watcher stands by, naming the holder, and takes over when the fir
 	assert.equal(existsSync(lockFile(fleet)), false);
 });
 
+test('a watcher killed outright leaves a stale writer lock, which the next one takes over on proof, journaling the clearing and not the litter', async t => {
+	const status = await startStatusServer(t);
+	const fleet = watchFleet(t, status.url);
+	const killed = startWatcher(t, fleet);
+	await pollUntil('the first watcher to hold the lock', () => (/holding/.test(killed.stderr()) ? true : undefined));
+	assert.equal(await stopChild(killed.child, 'SIGKILL'), 'SIGKILL');
+	assert.equal(holderPid(fleet), killed.child.pid, 'SIGKILL left the lock behind');
+
+	const next = startWatcher(t, fleet);
+	await pollUntil('the next watcher to take over', () => (/holding/.test(next.stderr()) ? true : undefined));
+	assert.equal(holderPid(fleet), next.child.pid);
+	const events = await history(fleet);
+	const cleared = events.filter(event => event.kind === 'lock.cleared' && event.component === watcherLockName);
+	assert.equal(cleared.length, 1);
+	assert.match(cleared[0]?.message ?? '', new RegExp(`the watcher \\(PID ${next.child.pid}\\) taking it over removed fleetdeck-watch\\.lock \\(stale-dead: PID ${killed.child.pid}`));
+	assert.deepEqual(events.filter(event => event.kind === 'lock.stale'), [], 'the lock it took over is not journaled as stale');
+	assert.equal(await stopChild(next.child, 'SIGTERM'), 0);
+});
+
 test('watch takes no arguments', async () => {
 	const result = await runCli(['watch', 'ATLAS']);
 	assert.equal(result.code, 64);
