@@ -52,7 +52,7 @@ async function settled(fleet: WatchFleet, decks: Deck[], changes: string[]): Pro
 		return changes.every(change => seen.includes(change)) ? true : undefined;
 	});
 	const polls = samples(fleet).length;
-	await pollUntil('three more polls of the writer', () => (samples(fleet).length >= polls + 3 ? true : undefined));
+	await pollUntil('two more status polls of the writer', () => (samples(fleet).length >= polls + 2 ? true : undefined));
 	// Every deck rebuilds on its own poll timer: two more snapshots each, and a deck that journaled
 	// what it should not have would show.
 	const seen = decks.map(deck => deck.polls);

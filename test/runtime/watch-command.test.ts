@@ -11,15 +11,16 @@ import {fleetChangesIn, history, samples, startBot, startStatusServer, startWatc
 const lockFile = (fleet: WatchFleet) => path.join(fleet.locksDir, `${watcherLockName}.lock`);
 const holderPid = (fleet: WatchFleet) => (JSON.parse(readFileSync(lockFile(fleet), 'utf8')) as {pid: number}).pid;
 
-/** Waits until the journal holds every one of `changes`, then for three more polls, and returns the fleet changes then journaled. */
+/** Waits until the journal holds every one of `changes`, then for two more status polls, and returns the fleet changes then journaled. */
 async function settledChanges(fleet: WatchFleet, changes: string[]): Promise<string[]> {
 	await pollUntil(`the journal to hold ${changes.join(', ')}`, async () => {
 		const seen = fleetChangesIn(await history(fleet));
 		return changes.every(change => seen.includes(change)) ? true : undefined;
 	});
-	// Samples count the writer's polls: three more, and a change journaled twice would show.
+	// Samples count the writer's status polls: two more (a dozen polls of the fleet), and a change
+	// journaled twice would show.
 	const polls = samples(fleet).length;
-	await pollUntil('three more polls', () => (samples(fleet).length >= polls + 3 ? true : undefined));
+	await pollUntil('two more status polls', () => (samples(fleet).length >= polls + 2 ? true : undefined));
 	return fleetChangesIn(await history(fleet));
 }
 

@@ -17,6 +17,13 @@ const fakeBotPath = fileURLToPath(new URL('../../fixtures/fake-bot.js', import.m
 /** Seconds between polls in these fleets: fast, so a test sees several polls in a second or two. */
 export const pollSeconds = 0.3;
 
+/**
+ * Seconds between status polls. Slower than the fleet's polls on purpose: status data older than
+ * three of them is STALE (connection unknown), and on a loaded machine 0.9 s is soon missed; a
+ * connection flapping to unknown and back would journal changes no test made.
+ */
+export const statusPollSeconds = 1.5;
+
 /** ATLAS's status publisher on 127.0.0.1: a fresh, healthy snapshot per request, unless told the connection is down. */
 export interface StatusServer {
 	url: string;
@@ -79,7 +86,7 @@ export function watchFleet(t: TestContext, statusUrl: string): WatchFleet {
 				{name: 'BRAIN_ATLAS', role: 'brain', command: ['python', 'BRAIN_ATLAS.py'], match: String.raw`BRAIN_ATLAS\.py ${marker}`},
 				{name: 'WATCHDOG_ATLAS', role: 'watchdog', command: ['python', 'WATCHDOG_ATLAS.py'], match: String.raw`WATCHDOG_ATLAS\.py ${marker}`},
 			],
-			broker: {status: {url: statusUrl}, pollSeconds},
+			broker: {status: {url: statusUrl}, pollSeconds: statusPollSeconds},
 		}],
 	}));
 	return {dir, locksDir, journalFile: path.join(dir, '.fleetdeck', 'journal.db'), marker};
