@@ -4,6 +4,7 @@ import {existsSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {watcherLockName} from '../../source/config/index.js';
+import type {ReportJson} from '../../source/journal/types.js';
 import {pollUntil, spawnIdle, uniqueMarker} from '../helpers/children.js';
 import {runCli, writeLock} from '../helpers/cli.js';
 import {fleetChangesIn, history, samples, startBot, startStatusServer, startWatcher, stopChild, watchFleet, type WatchFleet} from './watch-fixture.js';
@@ -49,6 +50,9 @@ test('with no deck open, a real fleetdeck watch journals a duplicate, a stale lo
 	}
 
 	assert.match(watcher.stdout(), /duplicate\.seen ATLAS\/BRAIN_ATLAS 2 copies of BRAIN_ATLAS are running/, 'journaled changes are printed');
+	const report = await runCli(['report', '--since', '1h', '--json'], {cwd: fleet.dir});
+	const brain = (JSON.parse(report.stdout) as ReportJson).components.find(row => row.component === 'BRAIN_ATLAS');
+	assert.equal(brain?.duplicatesSeen, 1, `the weekly report counts the duplicate nobody watched: ${report.stdout}`);
 	assert.equal(await stopChild(watcher.child, 'SIGTERM'), 0);
 	assert.equal(existsSync(lockFile(fleet)), false, 'the writer lock is released on exit');
 	const released = (await history(fleet)).filter(event => event.kind === 'lock.released' && event.component === watcherLockName);
