@@ -51,6 +51,7 @@ const runElsewhere: Record<string, {file: string; contains: string[]}> = {
 	'fleetdeck launch': {file: 'test/control/fleet.test.ts', contains: ["['launch', '--config'"]},
 	'fleetdeck shutdown --yes': {file: 'test/control/fleet.test.ts', contains: ["['shutdown', '--yes'"]},
 	'fleetdeck stop-duplicates': {file: 'test/control/fleet.test.ts', contains: ["'stop-duplicates'"]},
+	'fleetdeck watch': {file: 'test/runtime/watch-fixture.ts', contains: ["[cliPath, 'watch']"]},
 };
 
 function runHere(command: string): string[] | undefined {

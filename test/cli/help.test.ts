@@ -63,6 +63,7 @@ const commands: Array<{argv: string[]; usage: RegExp}> = [
 	{argv: ['stop-duplicates', '--yes'], usage: /fleetdeck stop-duplicates/},
 	{argv: ['history'], usage: /fleetdeck history/},
 	{argv: ['report'], usage: /fleetdeck report/},
+	{argv: ['watch'], usage: /fleetdeck watch/},
 	{argv: ['demo', '--once'], usage: /fleetdeck demo/},
 	{argv: ['config', 'check'], usage: /fleetdeck config check/},
 	{argv: ['config', 'schema'], usage: /fleetdeck config schema/},

@@ -3,7 +3,7 @@ import {render} from 'ink-testing-library';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import type {JournalEvent} from '../../source/journal/types.js';
 import {Deck} from '../../source/ui/deck/index.js';
-import type {DeckSources} from '../../source/ui/sources.js';
+import type {DeckSources} from '../../source/runtime/deck-sources.js';
 import {createActionStore} from '../../source/ui/store/action-store.js';
 import {createFleetStore} from '../../source/ui/store/fleet-store.js';
 import {createTheme} from '../../source/ui/theme.js';

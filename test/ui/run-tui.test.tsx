@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {test} from 'node:test';
-import type {DeckSources} from '../../source/ui/sources.js';
+import type {DeckSources} from '../../source/runtime/deck-sources.js';
 import {chooseReactBuild, runTui} from '../../source/ui/run-tui.js';
 import {pollUntil} from '../helpers/children.js';
 import {FakeController, incidentFleet} from './fixtures.js';

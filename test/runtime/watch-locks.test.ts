@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
-import {watchLocks} from '../../source/ui/watch-locks.js';
+import {watchLocks} from '../../source/runtime/watch-locks.js';
 
 async function until(predicate: () => boolean, what: string): Promise<void> {
 	const deadline = Date.now() + 60_000;
