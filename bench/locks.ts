@@ -14,7 +14,7 @@ import {pathToFileURL} from 'node:url';
 import {loadConfig} from '../source/config/index.js';
 import {gatherSnapshot} from '../source/fleet/gather.js';
 import {acquire, release} from '../source/locks/index.js';
-import {watchLocks} from '../source/ui/watch-locks.js';
+import {watchLocks} from '../source/runtime/watch-locks.js';
 import {formatTable, median, percentile, row, type BenchRow} from './table.js';
 import {startFixtureFleet} from './temp-fleet.js';
 import {untilBenchExit} from './cleanup.js';

@@ -17,6 +17,7 @@ const help = `
 	  $ fleetdeck launch [ACCOUNT …]   start what is not running (services, watchdogs, brains)
 	  $ fleetdeck shutdown [ACCOUNT …] stop brains, then watchdogs, then services; trades untouched
 	  $ fleetdeck stop-duplicates      keep the lock holder, stop the other copies
+	  $ fleetdeck watch                journal the fleet's changes with no deck open (start at logon)
 	  $ fleetdeck history              what happened (locks, restarts, stops, health, drift)
 	  $ fleetdeck report               per component restarts, crash loops, downtime
 	  $ fleetdeck config check         validate the config, list what would be watched
@@ -52,6 +53,7 @@ const commands: Record<string, () => Promise<Command>> = {
 	'stop-duplicates': async () => (await import('./commands/stop-duplicates.js')).stopDuplicatesCommand,
 	history: async () => (await import('./commands/journal.js')).historyCommand,
 	report: async () => (await import('./commands/journal.js')).reportCommand,
+	watch: async () => (await import('./commands/watch.js')).watchCommand,
 	demo: async () => (await import('./commands/demo.js')).demoCommand,
 	config: async () => (await import('./commands/config.js')).configCommand,
 };

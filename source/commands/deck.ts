@@ -2,7 +2,7 @@ import {cliPath} from '../control/cli-path.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
 import {exitCode} from '../exit-codes.js';
-import {startLiveFleet} from '../fleet/live.js';
+import {startLiveFleet} from '../runtime/live-fleet.js';
 import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
 

@@ -1,5 +1,5 @@
 import process from 'node:process';
-import {loadConfig} from '../config/index.js';
+import {loadConfig, watcherLockName} from '../config/index.js';
 import type {RestartPolicy} from '../config/types.js';
 import {defaultBackoff, findComponent} from '../control/components.js';
 import {runSupervisor} from '../control/supervisor.js';
@@ -55,6 +55,10 @@ export async function runCommand(argv: string[]): Promise<number> {
 	const nameProblem = validateLockName(name);
 	if (nameProblem !== null) {
 		throw new UsageError(`run NAME: ${nameProblem}`);
+	}
+
+	if (name.toLowerCase() === watcherLockName) {
+		throw new UsageError(`run NAME: "${name}" is the lock of fleetdeck's own watcher (fleetdeck watch); choose another name`);
 	}
 
 	if (command.length === 0) {

@@ -12,6 +12,14 @@ import {formatPath} from './errors.js';
 /** Lock NAME rules (docs/lock-protocol.md): also used for account ids, which appear in lock records. */
 export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
+/**
+ * The lock `fleetdeck watch` (or a deck standing in for it) holds while it journals the fleet's
+ * changes (runtime/writer-election.ts). Lowercase with a hyphen and fleetdeck's own prefix, where
+ * the operator's components are named like BRAIN_ATLAS and quantum_server; a config naming a
+ * component so is refused below, so the two can never share a lockfile.
+ */
+export const watcherLockName = 'fleetdeck-watch';
+
 /** Signal names a stop may use; a fixed list so a config checks the same on every platform. */
 export const signalNames = [
 	'SIGABRT', 'SIGALRM', 'SIGBREAK', 'SIGBUS', 'SIGCHLD', 'SIGCONT', 'SIGFPE', 'SIGHUP', 'SIGILL', 'SIGINFO',
@@ -238,7 +246,7 @@ export const configSchema = z.strictObject({
 }).superRefine((config, context) => {
 	// Lock files are named by component: two components with one name would share one lock. Case
 	// is ignored because Windows and macOS file systems ignore it: BRAIN_ATLAS.lock is brain_atlas.lock.
-	const names = new Map<string, string>();
+	const names = new Map<string, string>([[watcherLockName, 'the lock of fleetdeck\'s own watcher']]);
 	const claim = (value: string, where: (string | number)[], seen: Map<string, string>, what: string) => {
 		const first = seen.get(value.toLowerCase());
 		if (first === undefined) {

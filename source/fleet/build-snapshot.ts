@@ -1,4 +1,5 @@
 import {isConfigured} from '../config/resolve.js';
+import {watcherLockName} from '../config/schema.js';
 import type {FleetConfig} from '../config/types.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import type {ProcessInfo} from '../procs/types.js';
@@ -29,12 +30,19 @@ const roleOrder = {service: 0, watchdog: 1, brain: 2, other: 3} as const;
 
 /**
  * Without accounts in the config, the fleet is whatever the locks say: one component per lock,
- * grouped by the lock's `account` field; locks without an account are services.
+ * grouped by the lock's `account` field; locks without an account are services. The watcher's
+ * lock is no component (it is left unclaimed, so only a stale one is reported, as litter).
  */
 function inferAccounts(locks: LockInspection[]): {accounts: Map<string, ComponentSpec[]>; services: ComponentSpec[]} {
 	const accounts = new Map<string, ComponentSpec[]>();
 	const services: ComponentSpec[] = [];
 	for (const lock of locks) {
+		// fleetdeck's own writer lock is no component: inferred as one, the deck would list its own
+		// watcher as a service and a shutdown of everything would signal it.
+		if (lock.name.toLowerCase() === watcherLockName) {
+			continue;
+		}
+
 		const account = lock.record?.account ?? null;
 		const spec = inferredSpec(lock.name, account);
 		if (account === null) {

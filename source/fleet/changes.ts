@@ -1,6 +1,6 @@
 import {isStale} from '../locks/types.js';
 import type {NewEvent} from '../journal/types.js';
-import type {ComponentView, FleetSnapshot} from './types.js';
+import type {AccountHealthView, ComponentView, FleetSnapshot} from './types.js';
 
 function componentsOf(snapshot: FleetSnapshot | null): Map<string, ComponentView> {
 	return new Map([...(snapshot?.services ?? []), ...(snapshot?.accounts.flatMap(account => account.components) ?? [])].map(component => [component.name, component]));
@@ -8,10 +8,17 @@ function componentsOf(snapshot: FleetSnapshot | null): Map<string, ComponentView
 
 const healthLevels = ['service', 'connection', 'broker'] as const;
 
+/** No status has come in yet, nor has a poll failed: nothing is known about the account. */
+function unheard(health: AccountHealthView): boolean {
+	return health.asOf === null && health.error === null;
+}
+
 /**
  * What changed between two snapshots that the journal should remember: duplicates seen and
- * resolved, locks turning stale, health levels changing. Pure; the deck calls it after each
- * refresh. With no previous snapshot, duplicates and stale locks present now count as seen.
+ * resolved, locks turning stale, health levels changing. Pure; the runtime's journal writer
+ * calls it after each poll. With no previous snapshot (a writer that starts records the state it
+ * finds), duplicates and stale locks present now count as seen, and a health level other than ok
+ * as changed from unknown.
  */
 export function fleetChanges(previous: FleetSnapshot | null, next: FleetSnapshot): NewEvent[] {
 	const events: NewEvent[] = [];
@@ -33,28 +40,32 @@ export function fleetChanges(previous: FleetSnapshot | null, next: FleetSnapshot
 		}
 	}
 
-	if (previous) {
-		const accountsBefore = new Map(previous.accounts.map(account => [account.id, account]));
-		for (const account of next.accounts) {
-			const was = accountsBefore.get(account.id)?.health;
-			// Before its first status arrives an account is unknown by default, not by news.
-			if (!was || !account.health || (was.asOf === null && was.error === null)) {
+	const accountsBefore = new Map(previous?.accounts.map(account => [account.id, account.health]) ?? []);
+	for (const account of next.accounts) {
+		const health = account.health;
+		// Before its first status arrives an account is unknown by default, not by news.
+		if (!health || unheard(health)) {
+			continue;
+		}
+
+		const was = accountsBefore.get(account.id);
+		const known = was && !unheard(was) ? was : null;
+		for (const level of healthLevels) {
+			const from = known ? known[level].state : 'unknown';
+			const to = health[level].state;
+			// The first news of an account (a writer starting, its first status arriving) is worth
+			// a line only where it is not ok: the state found, as a change from unknown.
+			if (from === to || (known === null && to === 'ok')) {
 				continue;
 			}
 
-			for (const level of healthLevels) {
-				const from = was[level].state;
-				const to = account.health[level].state;
-				if (from !== to) {
-					events.push({
-						kind: 'health.changed',
-						level: to === 'down' ? 'crit' : to === 'ok' ? 'info' : 'warn',
-						account: account.id,
-						message: `${account.id} ${level} ${from} → ${to}: ${account.health[level].reason}`,
-						detail: {level, from, to, reason: account.health[level].reason},
-					});
-				}
-			}
+			events.push({
+				kind: 'health.changed',
+				level: to === 'down' ? 'crit' : to === 'ok' ? 'info' : 'warn',
+				account: account.id,
+				message: `${account.id} ${level} ${from} → ${to}: ${health[level].reason}`,
+				detail: {level, from, to, reason: health[level].reason},
+			});
 		}
 	}
 

@@ -1,5 +1,5 @@
 import type {Controller} from '../control/types.js';
-import type {DeckSources} from './sources.js';
+import type {DeckSources} from '../runtime/deck-sources.js';
 
 export interface RunTuiOptions {
 	sources: DeckSources;

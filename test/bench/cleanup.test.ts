@@ -109,29 +109,29 @@ async function startHolder(t: TestContext) {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-	test(`${signal} to the bench: every process it started is gone, its temp directory too`, {skip: linuxOnly, timeout: 60_000}, async t => {
+	test(`${signal} to the bench: every process it started is gone, its temp directory too`, {skip: linuxOnly, timeout: 300_000}, async t => {
 		const bench = await startHolder(t);
 		bench.child.kill(signal);
 		const ended = await bench.exited;
 		assert.equal(ended.code, 128 + os.constants.signals[signal], bench.output());
-		await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 10_000);
+		await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 60_000);
 		assert.deepEqual(bench.dirs.filter(name => benchDirs().has(name)), []);
 	});
 }
 
-test('an uncaught exception in the bench: every process it started is gone', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('an uncaught exception in the bench: every process it started is gone', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const bench = await startHolder(t);
 	bench.child.stdin.write('throw\n');
 	const ended = await bench.exited;
 	assert.equal(ended.code, 1, bench.output());
 	assert.match(bench.output(), /an uncaught failure/);
-	await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every started process to be gone', () => (stillAlive(bench.started).length === 0 ? true : undefined), 60_000);
 	assert.deepEqual(bench.dirs.filter(name => benchDirs().has(name)), []);
 });
 
-test('SIGKILL to the bench, which it cannot catch: the filler processes still end themselves', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('SIGKILL to the bench, which it cannot catch: the filler processes still end themselves', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const bench = await startHolder(t);
 	bench.child.kill('SIGKILL');
 	await bench.exited;
-	await pollUntil('every filler to be gone', () => (stillAlive(bench.fillers).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every filler to be gone', () => (stillAlive(bench.fillers).length === 0 ? true : undefined), 60_000);
 });

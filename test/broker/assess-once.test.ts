@@ -13,8 +13,9 @@ const summary = (items: Array<{class: string; status: string}>) => items.map(ite
 test('assessOnce confirms a lasting difference after the persistence polls, like the deck', async t => {
 	const sim = await startSim(t);
 	sim.script('ATLAS', {action: 'close', positionId: 5011, reason: 'SL', profit: -23});
-	const source: StatusSource = {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 2};
-	const once = await assessOnce(source, account(), limits, {gapMs: 50});
+	const source: StatusSource = {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 30};
+	// The deadline only guards a hang: the two polls end it, however slowly they come.
+	const once = await assessOnce(source, account(), limits, {gapMs: 50, deadlineMs: 60_000});
 	assert.equal(once.polls, 2);
 	assert.deepEqual(summary(once.drift.items), ['closed-externally:confirmed']);
 	assert.equal(assessHealth({account: account(), result: once.result, serviceState: 'running', now: Date.now()}).connection.state, 'ok');
@@ -23,7 +24,7 @@ test('assessOnce confirms a lasting difference after the persistence polls, like
 test('assessOnce reports a difference seen once as suspected, never confirmed', async t => {
 	const sim = await startSim(t);
 	sim.script('ATLAS', {action: 'modify', positionId: 5011, sl: 60_500});
-	const source: StatusSource = {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 2};
+	const source: StatusSource = {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 30};
 	const once = await assessOnce(source, account(), limits, {polls: 1, gapMs: 50});
 	assert.equal(once.polls, 1);
 	assert.deepEqual(summary(once.drift.items), ['modified-externally:suspected']);
@@ -42,7 +43,7 @@ test('assessOnce does not count an unchanged file twice: one snapshot stays susp
 
 test('assessOnce stops after one poll when nothing differs', async t => {
 	const sim = await startSim(t);
-	const once = await assessOnce({kind: 'http', url: sim.url('GL_3'), timeoutSeconds: 2}, account({id: 'GL_3', number: '107245'}), limits, {gapMs: 50});
+	const once = await assessOnce({kind: 'http', url: sim.url('GL_3'), timeoutSeconds: 30}, account({id: 'GL_3', number: '107245'}), limits, {gapMs: 50});
 	assert.equal(once.polls, 1);
 	assert.deepEqual(once.drift.items, []);
 	assert.equal(sim.stats('GL_3').requests, 1);
@@ -51,7 +52,8 @@ test('assessOnce stops after one poll when nothing differs', async t => {
 test('assessOnce returns the failure when the source never answers', async t => {
 	const sim = await startSim(t);
 	sim.script('ATLAS', {action: 'fault', fault: 'http-500'});
-	const once = await assessOnce({kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 2}, account(), limits, {gapMs: 50, deadlineMs: 300});
+	// Two failures in a row end it; a short deadline would instead cut a slow 500 off as a timeout.
+	const once = await assessOnce({kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 30}, account(), limits, {gapMs: 50, deadlineMs: 60_000});
 	assert.equal(once.polls, 0);
 	assert.match(once.result?.error ?? '', /HTTP 500/);
 	assert.equal(assessHealth({account: account(), result: once.result, serviceState: 'running', now: Date.now()}).service.state, 'degraded');

@@ -33,7 +33,7 @@ test('the simulator runs from the command line, prints its URLs as one JSON line
 	assert.ok(banner.port > 0);
 	assert.equal(banner.accounts['GL_3'], `http://127.0.0.1:${banner.port}/GL_3/status`);
 
-	const before = await fetchSnapshot({kind: 'http', url: banner.accounts['GL_3']!, timeoutSeconds: 2});
+	const before = await fetchSnapshot({kind: 'http', url: banner.accounts['GL_3']!, timeoutSeconds: 30});
 	assert.ok(before.ok);
 	assert.equal(before.snapshot.account, '107245');
 
@@ -47,7 +47,7 @@ test('the simulator runs from the command line, prints its URLs as one JSON line
 	const closed = await fetch(`http://127.0.0.1:${banner.port}/GL_3/script`, {method: 'POST', body: JSON.stringify({action: 'close', positionId: 5011, reason: 'SL', profit: -23})});
 	assert.equal(closed.status, 200, await closed.clone().text());
 
-	const after = await fetchSnapshot({kind: 'http', url: banner.accounts['GL_3']!, timeoutSeconds: 2});
+	const after = await fetchSnapshot({kind: 'http', url: banner.accounts['GL_3']!, timeoutSeconds: 30});
 	assert.ok(after.ok);
 	assert.deepEqual(after.snapshot.positions?.broker?.map(position => position.symbol), ['EURUSD']);
 	assert.deepEqual(after.snapshot.positions?.bot?.map(position => position.identifier), [5011], 'the bot still holds the closed position');

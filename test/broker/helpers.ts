@@ -127,7 +127,7 @@ export async function startSim(t: TestContext, accounts: SimAccountInit[] = simA
 }
 
 /** Waits until `check` returns a value other than undefined/false, polling every 20 ms. */
-export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 10_000): Promise<T> {
+export async function until<T>(check: () => T | undefined | false | Promise<T | undefined | false>, what: string, timeoutMs = 60_000): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await check();

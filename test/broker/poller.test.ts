@@ -151,7 +151,9 @@ test('a hung account delays no other account, and its poller stays single-flight
 
 test('every fault shows as the poll error, and the poller recovers when it clears', async t => {
 	const sim = await startSim(t);
-	const poller = startPoller({accountId: 'ATLAS', source: {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 0.3}, intervalMs: 50, maxBackoffMs: 200});
+	// 2 s: long enough that an answer that is due (a 500, bad JSON) shows as itself on a loaded
+	// machine, short enough that the hang and the slow answer (6 s) show as timeouts.
+	const poller = startPoller({accountId: 'ATLAS', source: {kind: 'http', url: sim.url('ATLAS'), timeoutSeconds: 2}, intervalMs: 50, maxBackoffMs: 200});
 	t.after(async () => poller.stop());
 	await until(() => poller.latest()?.snapshot, 'the first snapshot');
 
@@ -159,8 +161,8 @@ test('every fault shows as the poll error, and the poller recovers when it clear
 		[{action: 'fault', fault: 'http-500'}, /HTTP 500/],
 		[{action: 'fault', fault: 'invalid-json'}, /not valid JSON/],
 		[{action: 'fault', fault: 'oversize'}, /byte cap/],
-		[{action: 'fault', fault: 'hang'}, /no answer .* within 300 ms/],
-		[{action: 'fault', fault: 'slow', delayMs: 1500}, /no answer .* within 300 ms/],
+		[{action: 'fault', fault: 'hang'}, /no answer .* within 2 s/],
+		[{action: 'fault', fault: 'slow', delayMs: 6000}, /no answer .* within 2 s/],
 		[{action: 'fault', fault: 'reset'}, /reset|hang up/],
 	];
 	for (const [action, expected] of faults) {

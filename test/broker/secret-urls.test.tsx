@@ -6,7 +6,7 @@ import {test, type TestContext} from 'node:test';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {loadConfig} from '../../source/config/index.js';
-import {startLiveFleet} from '../../source/fleet/live.js';
+import {startLiveFleet} from '../../source/runtime/live-fleet.js';
 import {openJournal} from '../../source/journal/index.js';
 import {Deck} from '../../source/ui/deck/index.js';
 import {createActionStore} from '../../source/ui/store/action-store.js';
@@ -90,7 +90,7 @@ test('the deck shows the failing poll and the health check without their secrets
 
 	const frames: string[] = [];
 	const waitFor = async (predicate: (frame: string) => boolean, what: string) => {
-		const deadline = Date.now() + 20_000;
+		const deadline = Date.now() + 60_000;
 		for (;;) {
 			const frame = ink.lastFrame() ?? '';
 			frames.push(frame);

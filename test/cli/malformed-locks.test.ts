@@ -37,7 +37,7 @@ function nanosecondFleet(t: Parameters<typeof tempFleet>[0]): {fleet: TempFleet;
 
 const lockfiles = (fleet: TempFleet) => readdirSync(fleet.locksDir).filter(file => file.endsWith('.lock')).sort();
 
-test('a legacy lock stamped in nanoseconds: --once (text, json, prometheus), locks, shutdown and stop-duplicates all read the fleet', {timeout: 60_000}, async t => {
+test('a legacy lock stamped in nanoseconds: --once (text, json, prometheus), locks, shutdown and stop-duplicates all read the fleet', {timeout: 300_000}, async t => {
 	const {fleet, brainPid} = nanosecondFleet(t);
 	await pollUntil('the fake bot to be running', () => (isAlive(brainPid) ? true : undefined));
 	const config = ['--config', fleet.configFile];
@@ -94,7 +94,7 @@ test('a legacy lock stamped in nanoseconds: --once (text, json, prometheus), loc
 	assert.deepEqual(lockfiles(fleet), ['BRAIN_NS.lock', 'LITTER.lock', 'WATCHDOG_NS.lock'], 'nothing was removed by looking');
 });
 
-test('clear-stale and clear-all --force with nanosecond locks: every removal reported, none crashes', {timeout: 60_000}, async t => {
+test('clear-stale and clear-all --force with nanosecond locks: every removal reported, none crashes', {timeout: 300_000}, async t => {
 	const {fleet, brainPid} = nanosecondFleet(t);
 	const config = ['--config', fleet.configFile];
 	const cleared = await cli(fleet, ['locks', 'clear-stale', ...config]);
@@ -114,7 +114,7 @@ test('clear-stale and clear-all --force with nanosecond locks: every removal rep
 	assert.deepEqual(lockfiles(fleet), []);
 });
 
-test('clear-stale: a stale lock that cannot be removed is reported for itself, exit 1, and every other stale lock is still removed', {timeout: 60_000}, async t => {
+test('clear-stale: a stale lock that cannot be removed is reported for itself, exit 1, and every other stale lock is still removed', {timeout: 300_000}, async t => {
 	const {fleet} = nanosecondFleet(t);
 	// A fencing-token counter that is a directory: taking JAMMED over must raise it, which fails.
 	writeFileSync(path.join(fleet.locksDir, 'JAMMED.lock'), JSON.stringify({v: 1, name: 'JAMMED', pid: deadPid(), hostname: os.hostname(), createdAt: new Date().toISOString(), token: 9}));
@@ -127,7 +127,7 @@ test('clear-stale: a stale lock that cannot be removed is reported for itself, e
 	assert.deepEqual(lockfiles(fleet), ['BRAIN_NS.lock', 'JAMMED.lock']);
 });
 
-test('launch over a dead holder\'s nanosecond lock takes it over and starts the bot', {timeout: 60_000}, async t => {
+test('launch over a dead holder\'s nanosecond lock takes it over and starts the bot', {timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({accounts: [{id: 'NS', number: '4242', components: [component('BRAIN_NS', 'brain', bot('BRAIN_NS'))]}]}));
 	writeFileSync(path.join(fleet.locksDir, 'BRAIN_NS.lock'), `{"pid": ${deadPid()}, "account": "NS", "timestamp": ${nanoseconds}, "hostname": "${os.hostname()}"}`);
 	const launched = await cli(fleet, ['launch', '--config', fleet.configFile]);

@@ -81,9 +81,11 @@ test('--once --json with status files: a good one, a missing one, a half-written
 
 	const configFile = path.join(dir, 'fleetdeck.config.json');
 	writeFileSync(configFile, JSON.stringify({accounts: ids.map((id, index) => ({id, number: String(8000 + index), broker: {status: {file: `status/${id}.json`}}}))}));
+	// A FIFO opened blocking would pin a thread and keep --once from ever exiting: runCli's hang
+	// guard then kills it and rejects. How long it took is only reported (a loaded machine is slow).
 	const started = Date.now();
-	const result = await runCli(['--once', '--json', '--config', configFile], {cwd: dir, timeoutMs: 20_000});
-	assert.ok(Date.now() - started < 15_000, `--once took ${Date.now() - started} ms`);
+	const result = await runCli(['--once', '--json', '--config', configFile], {cwd: dir});
+	t.diagnostic(`--once took ${Date.now() - started} ms`);
 	assert.equal(result.code, 1, result.stderr);
 	const snapshot = JSON.parse(result.stdout) as FleetSnapshot;
 	const health = (id: string) => snapshot.accounts.find(entry => entry.id === id)?.health;

@@ -14,12 +14,12 @@ const nobody = 65534;
 const alive = (pid: number) => probeProcess(pid).state === 'alive';
 
 async function exited(pid: number): Promise<true> {
-	return pollUntil(`PID ${pid} to exit`, () => (alive(pid) ? undefined : true), 15_000);
+	return pollUntil(`PID ${pid} to exit`, () => (alive(pid) ? undefined : true), 60_000);
 }
 
 /** A `sleep` child that is nobody's bot; killed when the test ends. */
 function bystanderSleep(t: TestContext) {
-	const child = spawn('sleep', ['300'], {stdio: 'ignore'});
+	const child = spawn('sleep', ['infinity'], {stdio: 'ignore'});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
@@ -38,7 +38,7 @@ test('run refuses (exit 75) beside a live bot whose legacy lock has a timestamp 
 	const beforeBoot = new Date((hostFacts().bootedAt ?? Date.now()) - 36 * 3_600_000).toISOString();
 	writeFileSync(path.join(dir, '.locks', 'BRAIN_X.lock'), JSON.stringify({pid: bot.pid, account: 'X', timestamp: beforeBoot}));
 
-	const run = await runCli(['run', 'BRAIN_X', '--config', config, '--', 'sleep', '300'], {cwd: dir});
+	const run = await runCli(['run', 'BRAIN_X', '--config', config, '--', 'sleep', 'infinity'], {cwd: dir});
 	assert.equal(run.code, 75, run.stdout + run.stderr);
 	assert.match(run.stderr + run.stdout, new RegExp(`PID ${bot.pid}`));
 	assert.ok(alive(bot.pid));
@@ -49,7 +49,7 @@ test('run refuses (exit 75) beside a live bot whose legacy lock has a timestamp 
 test('without a config, shutdown --yes leaves a running sleep alone beside a stray sleep.lock whose holder is gone', async t => {
 	const dir = tempDir(t);
 	const sleeper = bystanderSleep(t);
-	await pollUntil('the sleep to exec', () => (probeProcess(sleeper.pid).state === 'alive' && (probeProcess(sleeper.pid) as {command: string | null}).command === 'sleep 300' ? true : undefined));
+	await pollUntil('the sleep to exec', () => (probeProcess(sleeper.pid).state === 'alive' && (probeProcess(sleeper.pid) as {command: string | null}).command === 'sleep infinity' ? true : undefined));
 	mkdirSync(path.join(dir, '.locks'));
 	const stray = path.join(dir, '.locks', 'sleep.lock');
 	writeFileSync(stray, '{"pid": 999999999}');
@@ -98,7 +98,7 @@ test('a lock written by another user naming root\'s process (with its real start
 	const shutdown = await runCli(['shutdown', '--yes'], {cwd: dir});
 	assert.doesNotMatch(shutdown.stdout, /stop .* PID/, shutdown.stdout);
 	assert.ok(alive(victim.pid), 'root\'s process still runs');
-	const run = await runCli(['run', name, '--', 'sleep', '300'], {cwd: dir});
+	const run = await runCli(['run', name, '--', 'sleep', 'infinity'], {cwd: dir});
 	assert.equal(run.code, 75, run.stdout + run.stderr);
 	assert.ok(existsSync(path.join(locks, `${name}.lock`)), 'the forged lock is not taken over');
 });
@@ -127,7 +127,7 @@ test('run under umask 000 creates the locks directory 0755 and its lockfile 0644
 	const dir = tempDir(t);
 	const locks = path.join(dir, 'fresh', '.locks');
 	const name = uniqueMarker();
-	const supervisor = spawn('sh', ['-c', `umask 000 && exec "${process.execPath}" "${cliPath}" run ${name} --locks-dir "${locks}" -- sleep 300`], {cwd: dir, stdio: 'ignore', detached: true});
+	const supervisor = spawn('sh', ['-c', `umask 000 && exec "${process.execPath}" "${cliPath}" run ${name} --locks-dir "${locks}" -- sleep infinity`], {cwd: dir, stdio: 'ignore', detached: true});
 	const ended = once(supervisor, 'exit');
 	t.after(async () => {
 		if (supervisor.exitCode === null && supervisor.signalCode === null) {

@@ -71,9 +71,14 @@ export interface TempFleet {
 	events(component?: string): JournalEvent[];
 }
 
-/** Kill every process carrying `marker`, until none is left (a supervisor may restart a bot once). */
+/**
+ * Kill every process carrying `marker`, until none is left (a supervisor may restart a bot once).
+ * Rounds go on while any is left, up to a minute: a loaded machine can be slow to start the
+ * restart that a round then has to kill.
+ */
 export async function killMarked(marker: string): Promise<void> {
-	for (let round = 0; round < 50; round++) {
+	const deadline = Date.now() + 60_000;
+	while (Date.now() < deadline) {
 		const pids = pidsWith(marker).filter(pid => isAlive(pid));
 		if (pids.length === 0) {
 			return;
@@ -154,7 +159,7 @@ export interface CliResult {
 }
 
 /** Run the fleetdeck CLI in the fleet's directory, stdin not a TTY. */
-export function cli(fleet: TempFleet, args: string[], timeoutMs = 60_000): Promise<CliResult> {
+export function cli(fleet: TempFleet, args: string[], timeoutMs = 120_000): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cliPath, ...args], {cwd: fleet.dir, stdio: ['ignore', 'pipe', 'pipe']});
 		let stdout = '';
@@ -177,9 +182,9 @@ export function cli(fleet: TempFleet, args: string[], timeoutMs = 60_000): Promi
 	});
 }
 
-/** Start `fleetdeck run NAME -- CMD` as a child of the test (its stderr collected). */
-export function startRun(fleet: TempFleet, name: string, command: string[], extra: string[] = []): ChildProcess & {pid: number; output: () => string} {
-	const child = spawn(process.execPath, [cliPath, 'run', name, '--config', fleet.configFile, ...extra, '--', ...command], {cwd: fleet.dir, stdio: ['ignore', 'ignore', 'pipe']});
+/** Start `fleetdeck run NAME -- CMD` as a child of the test (its stderr collected), Node itself run with `nodeFlags`. */
+export function startRun(fleet: TempFleet, name: string, command: string[], extra: string[] = [], nodeFlags: string[] = []): ChildProcess & {pid: number; output: () => string} {
+	const child = spawn(process.execPath, [...nodeFlags, cliPath, 'run', name, '--config', fleet.configFile, ...extra, '--', ...command], {cwd: fleet.dir, stdio: ['ignore', 'ignore', 'pipe']});
 	let output = '';
 	child.stderr?.on('data', chunk => {
 		output += String(chunk);

@@ -54,7 +54,7 @@ test('launch starts services, then watchdogs, then brains, detached; a second la
 	assert.match(shutdown.stdout, /open trades are not touched; fleetdeck never contacts the broker/);
 	const order = ['BRAIN_T1', 'WATCHDOG_T1', 'svc_T'].map(name => shutdown.stdout.indexOf(`stop ${name} PID`));
 	assert.ok(order[0]! < order[1]! && order[1]! < order[2]!, 'brains, then watchdogs, then services');
-	await pollUntil('every fleet process to be gone', () => (pidsWith(fleet.marker).filter(isAlive).length === 0 ? true : undefined), 10_000);
+	await pollUntil('every fleet process to be gone', () => (pidsWith(fleet.marker).filter(isAlive).length === 0 ? true : undefined), 60_000);
 	for (const name of ['svc_T', 'WATCHDOG_T1', 'BRAIN_T1']) {
 		assert.equal(fleet.lock(name), null, `${name}.lock released`);
 	}
@@ -75,10 +75,13 @@ for (const detached of [false, true]) {
 		const fleet = smallFleet(t);
 		const bot = spawnBot(fleet.bot('BRAIN_T1', '--ignore-term', '--fork'), detached);
 		const forked = await pollUntil('the fork', () => fleet.starts('BRAIN_T1').find(start => start.forked));
-		const shutdown = await cli(fleet, ['shutdown', 'T1', '--yes', '--timeout', '1', '--config', fleet.configFile]);
+		// The bot ignores SIGTERM, so the whole timeout is waited out whatever its length: 5 s, not 1,
+		// so that on a loaded machine the wait still starts (and says so) before the timeout is over.
+		// (stopInstance reads the real clock: the work before its first look can eat a short timeout.)
+		const shutdown = await cli(fleet, ['shutdown', 'T1', '--yes', '--timeout', '5', '--config', fleet.configFile]);
 		assert.equal(shutdown.code, 0, shutdown.stdout + shutdown.stderr);
 		assert.match(shutdown.stdout, /running without its lock/);
-		assert.match(shutdown.stdout, /waiting for BRAIN_T1 PID \d+ \(\d+ s of 1 s\)/);
+		assert.match(shutdown.stdout, /waiting for BRAIN_T1 PID \d+ \(\d+ s of 5 s\)/);
 		assert.equal(isAlive(bot.pid), false);
 		assert.equal(isAlive(forked.pid), false, 'the grandchild is gone too');
 		const events = fleet.events('BRAIN_T1');
@@ -91,7 +94,7 @@ for (const detached of [false, true]) {
 
 test('a lock whose PID was reused by an unrelated process is cleared without signalling that process', async t => {
 	const fleet = smallFleet(t);
-	const unrelated = spawn('sleep', ['300'], {stdio: 'ignore'});
+	const unrelated = spawn('sleep', ['infinity'], {stdio: 'ignore'});
 	t.after(() => {
 		unrelated.kill('SIGKILL');
 	});

@@ -43,7 +43,7 @@ function cliUnderUmask(fleet: TempFleet, args: string[]): Promise<{code: number 
 	});
 }
 
-test('launch refuses a symbolic link at logs/<NAME>.log: the target is neither written nor shown nor journaled, nothing starts', {skip: posixOnly, timeout: 60_000}, async t => {
+test('launch refuses a symbolic link at logs/<NAME>.log: the target is neither written nor shown nor journaled, nothing starts', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrainFleet(t);
 	const target = path.join(fleet.dir, 'root-only.txt');
 	writeFileSync(target, secret, {mode: 0o600});
@@ -63,7 +63,7 @@ test('launch refuses a symbolic link at logs/<NAME>.log: the target is neither w
 	assert.doesNotMatch(JSON.stringify(fleet.events()), /hunter2/);
 });
 
-test('launch refuses a FIFO at logs/<NAME>.log at once, rather than hanging on it', {skip: posixOnly, timeout: 60_000}, async t => {
+test('launch refuses a FIFO at logs/<NAME>.log at once, rather than hanging on it', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrainFleet(t);
 	mkdirSync(path.join(fleet.dir, 'logs'));
 	assert.equal(spawnSync('mkfifo', [path.join(fleet.dir, 'logs', 'BRAIN_T1.log')]).status, 0);
@@ -73,7 +73,7 @@ test('launch refuses a FIFO at logs/<NAME>.log at once, rather than hanging on i
 	assert.equal(fleet.lock('BRAIN_T1'), null);
 });
 
-test('under umask 000, launch creates the logs directory 0700 and the log 0600; an existing log keeps its mode', {skip: posixOnly, timeout: 60_000}, async t => {
+test('under umask 000, launch creates the logs directory 0700 and the log 0600; an existing log keeps its mode', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrainFleet(t);
 	const launched = await cliUnderUmask(fleet, ['launch', '--config', fleet.configFile]);
 	assert.equal(launched.code, 0, launched.stdout + launched.stderr);
@@ -95,7 +95,7 @@ test('under umask 000, launch creates the logs directory 0700 and the log 0600; 
 	assert.match(readFileSync(path.join(logs, 'BRAIN_T1.log'), 'utf8'), /starting BRAIN_T1[^]*starting BRAIN_T1/);
 });
 
-test('a group-writable logs directory is warned about by launch and run (naming it and its mode), and left as it is', {skip: posixOnly, timeout: 60_000}, async t => {
+test('a group-writable logs directory is warned about by launch and run (naming it and its mode), and left as it is', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrainFleet(t);
 	const logs = path.join(fleet.dir, 'logs');
 	mkdirSync(logs);

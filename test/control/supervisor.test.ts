@@ -41,14 +41,15 @@ test('a crashing bot is restarted with growing delays, the lock never disappears
 	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1'), {backoff})]}]}));
 	const lockFile = path.join(fleet.locksDir, 'BRAIN_T1.lock');
 	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--crash-after', '0.1'));
-	await pollUntil('the lock', () => (existsSync(lockFile) ? true : undefined), 20_000, 5);
+	await pollUntil('the lock', () => (existsSync(lockFile) ? true : undefined), 60_000, 5);
 
 	// From the first acquire until the crash loop, the lock file must exist at every look.
 	let looks = 0;
-	const deadline = Date.now() + 30_000;
+	// A hang guard: idle, the crash loop comes after about 3 s of backoff (0.2 + 0.6 + 1.8 s).
+	const deadline = Date.now() + 120_000;
 	while (fleet.lock('BRAIN_T1')?.supervisor?.state !== 'crash-loop') {
 		assert.ok(existsSync(lockFile), `lock file vanished between restarts (after ${looks} looks)`);
-		assert.ok(Date.now() < deadline, 'no crash loop within 30 s');
+		assert.ok(Date.now() < deadline, 'no crash loop within 120 s');
 		looks++;
 		await new Promise(resolve => setTimeout(resolve, 5));
 	}
@@ -116,14 +117,18 @@ test('SIGKILL of the supervisor leaves its orphan holding a live lock; once the 
 test('a supervisor told to stop during a long backoff exits at once with the bot\'s last status', async t => {
 	const backoff = {initialSeconds: 30, maxSeconds: 60};
 	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1', '--exit-code', '3'), {backoff})]}]}));
-	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--crash-after', '0.1', '--exit-code', '3'));
+	// --trace-exit: Node reports every exit forced by process.exit(), which fleetdeck calls only
+	// from its 1 s grace timer, for a command whose event loop something still holds.
+	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--crash-after', '0.1', '--exit-code', '3'), [], ['--trace-exit']);
 	await pollUntil('the backoff', () => (fleet.lock('BRAIN_T1')?.supervisor?.state === 'backoff' ? true : undefined));
-	const exited = once(supervisor, 'exit');
+	const exited = once(supervisor, 'close');
 	const before = Date.now();
 	supervisor.kill('SIGTERM');
 	const [code] = await exited;
-	// The 30 s backoff timer must not hold the process until the CLI's 1 s forced exit.
-	assert.ok(Date.now() - before < 900, `exited after ${Date.now() - before} ms`);
+	t.diagnostic(`exited ${Date.now() - before} ms after SIGTERM`);
+	// The 30 s backoff timer must not hold the process until the CLI's forced exit: it ended
+	// because nothing held it, proved by how it exited rather than how fast (a loaded machine is slow).
+	assert.doesNotMatch(supervisor.output(), /Exited the environment/, `the supervisor only ended by the forced exit:\n${supervisor.output()}`);
 	assert.equal(code, 3);
 	assert.equal(fleet.lock('BRAIN_T1'), null, 'lock released');
 });

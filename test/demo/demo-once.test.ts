@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {assertCleanedUp, startDemo} from './demo-helpers.js';
 
-test('fleetdeck demo without a terminal stages every feature, prints the --json snapshot, exits with its level and cleans up', {timeout: 120_000}, async t => {
+test('fleetdeck demo without a terminal stages every feature, prints the --json snapshot, exits with its level and cleans up', {timeout: 300_000}, async t => {
 	const demo = startDemo(t, ['--json']);
 	const workspace = await demo.workspace();
 	const {code} = await demo.exit;

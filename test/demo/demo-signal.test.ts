@@ -3,7 +3,7 @@ import {test} from 'node:test';
 import {pollUntil} from '../helpers/children.js';
 import {assertCleanedUp, startDemo} from './demo-helpers.js';
 
-test('a SIGTERM while the demo is launching its fleet stops it between two launches and cleans up', {timeout: 120_000}, async t => {
+test('a SIGTERM while the demo is launching its fleet stops it between two launches and cleans up', {timeout: 300_000}, async t => {
 	const demo = startDemo(t, ['--once']);
 	const workspace = await demo.workspace();
 	await pollUntil('the second launch', async () => (demo.stderr().includes('start WATCHDOG_BG_INSTANT') ? true : undefined), 60_000);

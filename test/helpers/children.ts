@@ -33,7 +33,7 @@ export function spawnChurn(t: TestContext): ChildProcess & {pid: number} {
 }
 
 /** Poll `probe` until it returns a value, or fail after `timeoutMs` saying what was awaited. */
-export async function pollUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000, everyMs = 50): Promise<T> {
+export async function pollUntil<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000, everyMs = 50): Promise<T> {
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		const value = await probe();

@@ -18,10 +18,21 @@ export interface CliResult {
 	stderr: string;
 }
 
-/** Run `fleetdeck ARGS…` to completion, with no terminal. */
+/**
+ * Run `fleetdeck ARGS…` to completion, with no terminal. `timeoutMs` is a hang guard: a run it
+ * kills rejects (a killed run must never pass for one that exited 1), so it is generous, since a
+ * loaded machine starts Node slowly.
+ */
 export async function runCli(args: string[], options: {cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number} = {}): Promise<CliResult> {
-	return new Promise(resolve => {
-		execFile(process.execPath, [cliPath, ...args], {cwd: options.cwd, env: {...process.env, ...options.env}, timeout: options.timeoutMs ?? 60_000}, (error, stdout, stderr) => {
+	const timeoutMs = options.timeoutMs ?? 120_000;
+	return new Promise((resolve, reject) => {
+		execFile(process.execPath, [cliPath, ...args], {cwd: options.cwd, env: {...process.env, ...options.env}, timeout: timeoutMs}, (error, stdout, stderr) => {
+			if (error?.killed) {
+				const why = error.code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER' ? 'printed more than execFile\'s maxBuffer' : `did not finish in ${timeoutMs} ms`;
+				reject(new Error(`fleetdeck ${args.join(' ')} ${why} and was killed; stderr: ${stderr}`));
+				return;
+			}
+
 			const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
 			resolve({code, stdout, stderr});
 		});

@@ -106,7 +106,7 @@ test('a journal locked by another writer past the busy timeout (a real SQLITE_BU
 
 	other.exec('COMMIT');
 	// No new event needed: the retry timer writes what is held.
-	await pollUntil('the held events to be written', () => (journal.available ? true : undefined), 5000, 10);
+	await pollUntil('the held events to be written', () => (journal.available ? true : undefined), 60_000, 10);
 	assert.deepEqual(journal.events().map(event => [event.message, event.at]), [
 		['before', '2026-11-22T18:00:00.000Z'],
 		['first while locked', '2026-11-22T18:00:01.000Z'],
@@ -125,7 +125,7 @@ test('SQLITE_FULL for the first writes (injected): retried with backoff until it
 	t.after(() => journal.close());
 	assert.equal(journal.record({kind: 'config.loaded', message: 'one'}), null);
 	assert.equal(journal.record({kind: 'config.loaded', message: 'two'}), null);
-	await pollUntil('the retries to get through', () => (journal.available ? true : undefined), 5000, 10);
+	await pollUntil('the retries to get through', () => (journal.available ? true : undefined), 60_000, 10);
 	assert.ok(failures > failFor, `only ${failures} attempts`);
 	assert.equal(journal.record({kind: 'config.loaded', message: 'three'}), 3);
 	assert.deepEqual(journal.events().map(event => event.message), ['one', 'two', 'three']);

@@ -5,7 +5,6 @@ import path from 'node:path';
 import test from 'node:test';
 import Database from 'better-sqlite3';
 import {openJournal, parseSince, schedulePruning, schemaVersion, type NewEvent} from '../../source/journal/index.js';
-import {pollUntil} from '../helpers/children.js';
 import {day, manualClock, minute, t0, tempDir} from './temp-journal.js';
 
 const iso = (at: number) => new Date(at).toISOString();
@@ -288,18 +287,22 @@ test('schedulePruning prunes by the configured retention after its first delay, 
 	const journal = openJournal(path.join(tempDir(t), 'journal.db'), {now: clock.now, retentionDays: {events: 30, samples: 7}});
 	t.after(() => journal.close());
 	journal.recordMany([{kind: 'health.changed', message: 'month old', at: iso(t0 - 31 * day)}, {kind: 'health.changed', message: 'recent', at: iso(t0 - 29 * day)}]);
+	// Node's mock timers are the fake clock for schedulePruning's timers: each tick runs exactly
+	// the timers due in it, so "not yet", "now" and "never again" are facts, not races.
+	t.mock.timers.enable({apis: ['setTimeout', 'setInterval']});
 	const stop = schedulePruning(journal, {everyMs: 20, firstAfterMs: 10});
 	t.after(stop);
 	const messages = () => journal.events({since: 0}).map(event => event.message);
-	await pollUntil('the first prune', () => (messages().length === 1 ? true : undefined), 5000, 5);
+	t.mock.timers.tick(9);
+	assert.deepEqual(messages(), ['month old', 'recent'], 'nothing pruned before the first delay');
+	t.mock.timers.tick(1);
 	assert.deepEqual(messages(), ['recent']);
 
 	clock.set(t0 + 2 * day);
-	await pollUntil('a later prune', () => (messages().length === 0 ? true : undefined), 5000, 5);
+	t.mock.timers.tick(20);
+	assert.deepEqual(messages(), [], 'pruned again on the interval');
 	stop();
 	journal.record({kind: 'health.changed', message: 'old, after the stop', at: iso(clock.now() - 60 * day)});
-	await new Promise(resolve => {
-		setTimeout(resolve, 100);
-	});
+	t.mock.timers.tick(20 * 100);
 	assert.deepEqual(messages(), ['old, after the stop'], 'nothing prunes once stopped');
 });

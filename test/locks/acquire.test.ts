@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {spawn} from 'node:child_process';
-import {existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {selfIdentity} from '../../source/procs/identity.js';
@@ -88,7 +88,7 @@ test('a legacy lock of a live matching process is held', async t => {
 	const dir = tempLocksDir(t);
 	const sleeper = spawnSleep(t);
 	writeLock(dir, 'BRAIN_ATLAS', `pid: ${sleeper.pid}\r\naccount: ATLAS\r\n`);
-	const result = await acquire(dir, 'BRAIN_ATLAS', {context: {matchFor: () => /^sleep 60$/}});
+	const result = await acquire(dir, 'BRAIN_ATLAS', {context: {matchFor: () => /^sleep infinity$/}});
 	assert.ok(!result.acquired);
 	assert.equal(result.holder.verdict, 'live');
 });
@@ -96,7 +96,8 @@ test('a legacy lock of a live matching process is held', async t => {
 test('a lock being written is not taken over; after the grace it is', async t => {
 	const dir = tempLocksDir(t);
 	const file = writeLock(dir, 'BRAIN_ATLAS', '');
-	const fresh = await acquire(dir, 'BRAIN_ATLAS');
+	// Judged at an injected time half a second after the write: inside the grace on any machine.
+	const fresh = await acquire(dir, 'BRAIN_ATLAS', {context: {now: statSync(file).mtimeMs + 500}});
 	assert.ok(!fresh.acquired);
 	assert.equal(fresh.holder.verdict, 'writing');
 	const past = (Date.now() - 5_000) / 1000;
@@ -249,7 +250,7 @@ test('PID reuse: a legacy record whose PID now runs a non-matching command is st
 	writeLock(dir, 'BRAIN_ATLAS', `{"pid": ${sleeper.pid}, "account": "ATLAS", "timestamp": "${new Date().toISOString()}"}`);
 	const withPattern = await inspect(dir, 'BRAIN_ATLAS', {matchFor: name => (name === 'BRAIN_ATLAS' ? /BRAIN_ATLAS\.py/ : null)});
 	assert.equal(withPattern?.verdict, 'stale-reused');
-	assert.match(withPattern?.reason ?? '', /now runs "sleep 60", which does not match \/BRAIN_ATLAS\\.py\//);
+	assert.match(withPattern?.reason ?? '', /now runs "sleep infinity", which does not match \/BRAIN_ATLAS\\.py\//);
 	const withoutPattern = await inspect(dir, 'BRAIN_ATLAS');
 	assert.equal(withoutPattern?.verdict, 'unknown', 'no pattern and no start token: doubt means held');
 });
@@ -277,8 +278,8 @@ test('orphan: the supervisor is killed, its child lives on, the lock stays live 
 test('orphan before its record: a supervisor killed before it wrote its child into the lock; the bot is found by its lock token', async t => {
 	const dir = tempLocksDir(t);
 	const env = {...process.env, FLEETDECK_LOCK_NAME: 'BRAIN_ATLAS', FLEETDECK_LOCK_TOKEN: '7'};
-	const bot = spawn('sleep', ['60'], {stdio: 'ignore', env});
-	const otherToken = spawn('sleep', ['60'], {stdio: 'ignore', env: {...env, FLEETDECK_LOCK_TOKEN: '6'}});
+	const bot = spawn('sleep', ['infinity'], {stdio: 'ignore', env});
+	const otherToken = spawn('sleep', ['infinity'], {stdio: 'ignore', env: {...env, FLEETDECK_LOCK_TOKEN: '6'}});
 	t.after(() => {
 		bot.kill('SIGKILL');
 		otherToken.kill('SIGKILL');

@@ -1,24 +1,25 @@
 /**
  * A lock contender for the multi-process tests (run as a child process, not a test file).
  *
- *   node contender.js loop DIR NAME LOG UNTIL_EPOCH_MS
- *     acquire → append "enter PID TOKEN" → hold briefly → append "exit PID TOKEN" → release, until the
- *     deadline; a takeover appends "takeover PID OLD_PID VERDICT" first, a failed release "lost …".
+ *   node contender.js loop DIR NAME LOG STOP_FILE
+ *     acquire → append "enter PID TOKEN" → hold briefly → append "exit PID TOKEN" → release, until
+ *     STOP_FILE exists (the test says when, by what it has seen happen, never by the clock); a
+ *     takeover appends "takeover PID OLD_PID VERDICT" first, a failed release "lost …".
  *   node contender.js race DIR NAME
  *     per stdin line: "acquire" prints the result as one JSON line; "release" releases what it holds.
  */
-import {appendFileSync} from 'node:fs';
+import {appendFileSync, existsSync} from 'node:fs';
 import {createInterface} from 'node:readline';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {acquire, release} from '../../source/locks/index.js';
 import type {LockRecord} from '../../source/locks/types.js';
 
-async function loop(dir: string, name: string, log: string, until: number): Promise<void> {
+async function loop(dir: string, name: string, log: string, stopFile: string): Promise<void> {
 	const write = (line: string) => {
 		appendFileSync(log, `${line}\n`);
 	};
 
-	while (Date.now() < until) {
+	while (!existsSync(stopFile)) {
 		const result = await acquire(dir, name, {command: 'contender'});
 		if (!result.acquired) {
 			await sleep(2 + Math.random() * 8);
@@ -61,12 +62,12 @@ async function race(dir: string, name: string): Promise<void> {
 	}
 }
 
-const [mode, dir = '', name = '', log = '', until = '0'] = process.argv.slice(2);
+const [mode, dir = '', name = '', log = '', stopFile = ''] = process.argv.slice(2);
 if (mode === 'loop') {
-	await loop(dir, name, log, Number(until));
+	await loop(dir, name, log, stopFile);
 } else if (mode === 'race') {
 	await race(dir, name);
 } else {
-	process.stderr.write('usage: contender.js loop DIR NAME LOG UNTIL_EPOCH_MS | race DIR NAME\n');
+	process.stderr.write('usage: contender.js loop DIR NAME LOG STOP_FILE | race DIR NAME\n');
 	process.exitCode = 64;
 }

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, readFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {createInterface} from 'node:readline';
 import {test, type TestContext} from 'node:test';
-import {setTimeout as sleep} from 'node:timers/promises';
 import {fileURLToPath} from 'node:url';
 import {inspect} from '../../source/locks/index.js';
 import {isStale, type VerdictCode} from '../../source/locks/types.js';
+import {pollUntil} from '../helpers/children.js';
 import {deadPid, tempLocksDir, v1Record, waitUntil, writeLock} from './helpers.js';
 
 const contenderScript = fileURLToPath(new URL('contender.js', import.meta.url));
@@ -98,13 +98,13 @@ function checkLog(lines: string[], killed: ReadonlySet<number>): {diedHolding: n
 	return {diedHolding, entries, takeovers};
 }
 
-test('8 processes contend for one lock while holders are SIGKILLed: never two holders, every dead holder taken over, tokens rise', {timeout: 60_000}, async t => {
+test('8 processes contend for one lock while holders are SIGKILLed: never two holders, every dead holder taken over, tokens rise', {timeout: 300_000}, async t => {
 	const dir = tempLocksDir(t);
 	const log = path.join(dir, 'contention.log');
-	const until = Date.now() + 10_000;
+	const stopFile = path.join(dir, 'stop');
 	const contenders = new Map<number, Contender>();
 	const spawnOne = () => {
-		const contender = startContender(t, ['loop', dir, 'BOT', log, String(until)]);
+		const contender = startContender(t, ['loop', dir, 'BOT', log, stopFile]);
 		contenders.set(contender.pid, contender);
 	};
 
@@ -112,30 +112,33 @@ test('8 processes contend for one lock while holders are SIGKILLed: never two ho
 		spawnOne();
 	}
 
+	const entered = () => readLog(log).filter(line => line.startsWith('enter ')).length;
 	const killed = new Set<number>();
-	let lastKill = 0;
-	// Stop killing well before the deadline so the last victim's lock is surely taken over.
-	while (Date.now() < until - 3_000 && killed.size < 6) {
-		await sleep(20);
-		const last = readLog(log).at(-1)?.split(' ');
-		const victim = last?.[0] === 'enter' ? contenders.get(Number(last[1])) : undefined;
-		if (victim && !killed.has(victim.pid) && Date.now() - lastKill > 400) {
-			victim.child.kill('SIGKILL');
-			killed.add(victim.pid);
-			lastKill = Date.now();
-			spawnOne();
+	let killedInside = 0;
+	let entriesAtLastKill = 0;
+	// Kill whoever the log shows inside, a few acquisitions apart (counted, not timed: a loaded
+	// machine makes the test longer, never thinner), until 6 are dead and one of them died holding.
+	while (killed.size < 6 || killedInside < 1) {
+		const victim = await pollUntil(`a holder to kill after ${entered()} acquisitions (${killed.size} killed)`, () => {
+			const last = readLog(log).at(-1)?.split(' ');
+			const inside = last?.[0] === 'enter' ? contenders.get(Number(last[1])) : undefined;
+			return inside && !killed.has(inside.pid) && entered() >= entriesAtLastKill + 3 ? inside : undefined;
+		}, 120_000, 20);
+		victim.child.kill('SIGKILL');
+		killed.add(victim.pid);
+		spawnOne();
+		await victim.exited;
+		entriesAtLastKill = entered();
+		// Dead, it writes no more: its last line says whether it died inside the lock.
+		if (readLog(log).findLast(line => line.split(' ')[1] === String(victim.pid))?.startsWith('enter ')) {
+			killedInside++;
 		}
 	}
 
-	const timeout = new AbortController();
-	const codes = await Promise.race([
-		Promise.all([...contenders.values()].map(async contender => [contender.pid, await contender.exited] as const)),
-		sleep(40_000, undefined, {signal: timeout.signal}).then(() => {
-			throw new Error('contenders did not finish within 40 s');
-		}),
-	]).finally(() => {
-		timeout.abort();
-	});
+	// The last victim's lock must be taken over before everyone stops: someone enters after it.
+	await pollUntil('an acquisition after the last kill', () => (entered() > entriesAtLastKill && entered() >= 20 ? true : undefined), 120_000, 20);
+	writeFileSync(stopFile, '');
+	const codes = await Promise.all([...contenders.values()].map(async contender => [contender.pid, await contender.exited] as const));
 	for (const [pid, code] of codes) {
 		if (!killed.has(pid)) {
 			assert.equal(code, 0, `contender ${pid} failed: ${contenders.get(pid)?.stderr.join('')}`);
@@ -172,7 +175,7 @@ function lineReader(child: ChildProcess): () => Promise<string> {
 	};
 }
 
-test('contenders racing to take over the same stale lock: exactly one ends up holding it, every round', {timeout: 60_000}, async t => {
+test('contenders racing to take over the same stale lock: exactly one ends up holding it, every round', {timeout: 300_000}, async t => {
 	const dir = tempLocksDir(t);
 	const racers = Array.from({length: 4}, () => {
 		const contender = startContender(t, ['race', dir, 'BOT']);

@@ -53,7 +53,7 @@ export function writeLock(dir: string, name: string, content: string | Buffer | 
 
 /** A real unrelated process (`sleep`), killed when the test ends. */
 export function spawnSleep(t: TestContext): ChildProcess & {pid: number} {
-	const child = spawn('sleep', ['60'], {stdio: 'ignore'});
+	const child = spawn('sleep', ['infinity'], {stdio: 'ignore'});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
@@ -74,7 +74,7 @@ export function startTokenOf(pid: number): string {
 	return probe.startToken;
 }
 
-export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+export async function waitUntil(condition: () => boolean, what: string, timeoutMs = 60_000): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!condition()) {
 		if (Date.now() > deadline) {

@@ -14,7 +14,7 @@ const nobody = 65534;
 
 /** A `sleep` running as `nobody`, with extra environment; killed when the test ends. */
 function nobodySleep(t: TestContext, env: NodeJS.ProcessEnv = {}) {
-	const child = spawn('sleep', ['60'], {stdio: 'ignore', uid: nobody, gid: nobody, env: {PATH: process.env.PATH, ...env}});
+	const child = spawn('sleep', ['infinity'], {stdio: 'ignore', uid: nobody, gid: nobody, env: {PATH: process.env.PATH, ...env}});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
@@ -33,7 +33,7 @@ test('a legacy lock taken "before the boot" whose PID runs the matching bot is l
 	// A clock wrong at boot: the timestamp lies a day and a half before this boot.
 	const takenAt = new Date((hostFacts().bootedAt ?? Date.now()) - 36 * 3_600_000);
 	writeLock(dir, 'BRAIN_ATLAS', {pid: bot.pid, account: 'ATLAS', timestamp: takenAt.toISOString()});
-	const context = {matchFor: () => /^sleep 60$/};
+	const context = {matchFor: () => /^sleep infinity$/};
 
 	const judged = await inspect(dir, 'BRAIN_ATLAS', context);
 	assert.equal(judged?.verdict, 'live', judged?.reason);

@@ -39,7 +39,7 @@ test('parseStatusUid takes the effective uid, the one a file its process creates
 });
 
 test('the probe reads another user\'s process owner', {skip: process.platform === 'linux' && process.getuid?.() === 0 ? false : 'needs root on Linux, to start a process as uid 65534'}, async t => {
-	const stranger = spawn('sleep', ['60'], {stdio: 'ignore', uid: 65_534, gid: 65_534});
+	const stranger = spawn('sleep', ['infinity'], {stdio: 'ignore', uid: 65_534, gid: 65_534});
 	t.after(() => {
 		stranger.kill('SIGKILL');
 	});

@@ -23,7 +23,7 @@ export function runFleetdeck(args: string[], options: {cwd: string; env?: NodeJS
 		const stderr: Buffer[] = [];
 		child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
 		child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-		const timeoutMs = options.timeoutMs ?? 60_000;
+		const timeoutMs = options.timeoutMs ?? 120_000;
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
 			reject(new Error(`fleetdeck ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr: ${Buffer.concat(stderr).toString()}`));

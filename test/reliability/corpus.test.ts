@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
-import {existsSync, mkdirSync, readdirSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
+import {existsSync, mkdirSync, readdirSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test} from 'node:test';
@@ -80,17 +80,29 @@ function writeSample(dir: string, name: string, sample: Sample): void {
 	}
 }
 
-/** Keep the young unreadable sample young: the CLI runs take longer than the 2 s grace. */
+/**
+ * The lock API is judged at an injected time, half a second after the young sample was written:
+ * inside its 2 s grace however long the machine takes to get there.
+ */
+function halfASecondAfterWriting(dir: string): {now: number} {
+	return {now: statSync(path.join(dir, 'truncated-new.lock')).mtimeMs + 500};
+}
+
+/**
+ * The CLI has no clock to inject: it judges by the real clock once it has started, which on a
+ * loaded machine is seconds after any touch. Stamped an hour ahead (a writer whose clock runs
+ * fast), the young sample is within the grace at whatever moment the CLI looks.
+ */
 function keepYoung(dir: string): void {
-	const now = new Date();
-	utimesSync(path.join(dir, 'truncated-new.lock'), now, now);
+	const ahead = new Date(Date.now() + 3_600_000);
+	utimesSync(path.join(dir, 'truncated-new.lock'), ahead, ahead);
 }
 
 function verdicts(views: Array<{name: string; verdict: string}>): Record<string, string> {
 	return Object.fromEntries(views.map(view => [view.name, view.verdict]));
 }
 
-test('a corpus of malformed lockfiles and hostile names: the expected verdict through list, inspect, locks --json and --once --json; nothing deleted, nothing run', {timeout: 120_000}, async t => {
+test('a corpus of malformed lockfiles and hostile names: the expected verdict through list, inspect, locks --json and --once --json; nothing deleted, nothing run', {timeout: 300_000}, async t => {
 	const root = tempDir(t, 'fleetdeck-corpus-');
 	const locksDir = path.join(root, '.locks');
 	mkdirSync(locksDir);
@@ -110,15 +122,14 @@ test('a corpus of malformed lockfiles and hostile names: the expected verdict th
 		}
 	};
 
-	keepYoung(locksDir);
-	assert.deepEqual(verdicts(await list(locksDir)), expected);
+	const judgedAt = halfASecondAfterWriting(locksDir);
+	assert.deepEqual(verdicts(await list(locksDir, judgedAt)), expected);
 	for (const [name, sample] of Object.entries(samples)) {
 		if (/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) {
-			keepYoung(locksDir);
-			assert.equal((await inspect(locksDir, name))?.verdict, sample.verdict, name);
+			assert.equal((await inspect(locksDir, name, judgedAt))?.verdict, sample.verdict, name);
 		} else {
 			// A name that could not be a lock NAME is refused before the disk is touched.
-			await assert.rejects(inspect(locksDir, name), TypeError, JSON.stringify(name));
+			await assert.rejects(inspect(locksDir, name, judgedAt), TypeError, JSON.stringify(name));
 		}
 	}
 
@@ -162,14 +173,18 @@ test('lock names with control characters are printed escaped in the text faces',
 	}
 });
 
-test('10,000 lockfiles in one directory: every one judged by list, locks --json and --once --json, none deleted', {timeout: 120_000}, async t => {
+test('10,000 lockfiles in one directory: every one judged by list, locks --json and --once --json, none deleted', {timeout: 900_000}, async t => {
 	const root = tempDir(t, 'fleetdeck-corpus-');
 	const locksDir = path.join(root, '.locks');
 	mkdirSync(locksDir);
 	const dead = deadPid();
+	// Lives until the test ends: a holder that died mid-test (this test takes minutes on a loaded
+	// machine) would turn the live tenth stale.
 	const sleeper = spawnSleep(t);
 	const token = startTokenOf(sleeper.pid);
 	const count = 10_000;
+	// Idle, each run takes seconds; beside busy loops on 2 cores, a minute or more. Only a hang trips this.
+	const hangGuardMs = 300_000;
 	for (let index = 0; index < count; index++) {
 		const name = `BOT_${String(index).padStart(5, '0')}`;
 		// Every tenth is held by a live process; the rest by a PID that is gone.
@@ -181,11 +196,11 @@ test('10,000 lockfiles in one directory: every one judged by list, locks --json 
 	const expected = {live: count / 10, 'stale-dead': count - (count / 10)};
 	assert.deepEqual(tally(await list(locksDir)), expected);
 
-	const locks = await runFleetdeck(['locks', '--json'], {cwd: root, timeoutMs: 90_000});
+	const locks = await runFleetdeck(['locks', '--json'], {cwd: root, timeoutMs: hangGuardMs});
 	assert.equal(locks.code, 0, locks.stderr);
 	assert.deepEqual(tally(JSON.parse(locks.stdout) as LockView[]), expected);
 
-	const once = await runFleetdeck(['--once', '--json'], {cwd: root, timeoutMs: 90_000});
+	const once = await runFleetdeck(['--once', '--json'], {cwd: root, timeoutMs: hangGuardMs});
 	assert.equal(once.code, 1, once.stderr);
 	const snapshot = JSON.parse(once.stdout) as FleetSnapshot;
 	assert.deepEqual(tally(snapshot.locks), expected);
@@ -217,7 +232,7 @@ const configs: Record<string, BadConfig> = {
 	},
 };
 
-test('a corpus of broken configs: --once --json exits with the expected code and names the file, never a stack trace, never runs anything', {timeout: 120_000}, async t => {
+test('a corpus of broken configs: --once --json exits with the expected code and names the file, never a stack trace, never runs anything', {timeout: 300_000}, async t => {
 	const root = tempDir(t, 'fleetdeck-configs-');
 	await Promise.all(Object.entries(configs).map(async ([name, entry]) => {
 		entry.write(path.join(root, name));

@@ -14,7 +14,7 @@ import {cli, cliPath, component, isAlive, pollUntil, startRun, tempFleet} from '
 const posixOnly = process.platform === 'win32' ? 'needs sh and ulimit' : false;
 const quickBackoff = {initialSeconds: 0.2, maxSeconds: 0.4, factor: 2, resetAfterSeconds: 60, crashLoopFailures: 1000, crashLoopWindowSeconds: 300};
 
-test('journal directory replaced by a file: run, --once and shutdown all work, each warning once at most', {skip: posixOnly, timeout: 60_000}, async t => {
+test('journal directory replaced by a file: run, --once and shutdown all work, each warning once at most', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1'))]}]}));
 	rmSync(path.join(fleet.dir, '.fleetdeck'), {recursive: true, force: true});
 	writeFileSync(path.join(fleet.dir, '.fleetdeck'), 'not a directory');
@@ -37,7 +37,7 @@ test('journal directory replaced by a file: run, --once and shutdown all work, e
 	assert.match(said[1]!, /events could not be written before closing and are lost$/);
 });
 
-test('a disk that stays full under a live supervisor (ulimit -f): history is lost and said to be, the supervisor keeps restarting its bot under the same lock', {skip: posixOnly, timeout: 90_000}, async t => {
+test('a disk that stays full under a live supervisor (ulimit -f): history is lost and said to be, the supervisor keeps restarting its bot under the same lock', {skip: posixOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1'), {restart: 'always', backoff: quickBackoff})]}],
 	}));
@@ -58,7 +58,7 @@ test('a disk that stays full under a live supervisor (ulimit -f): history is los
 	await pollUntil('the supervisor to take the lock', () => fleet.lock('BRAIN_T1') ?? undefined);
 	const first = fleet.lock('BRAIN_T1');
 	assert.equal(first?.pid, supervisor.pid);
-	await pollUntil('8 restarts', () => (fleet.starts('BRAIN_T1').length >= 9 ? true : undefined), 45_000, 100);
+	await pollUntil('8 restarts', () => (fleet.starts('BRAIN_T1').length >= 9 ? true : undefined), 120_000, 100);
 	assert.equal(supervisor.exitCode, null, `the supervisor died: ${stderr}`);
 	assert.equal(fleet.lock('BRAIN_T1')?.pid, supervisor.pid, 'the same supervisor still holds the lock');
 	assert.equal(fleet.lock('BRAIN_T1')?.token, first?.token, 'held across restarts, never re-acquired');
@@ -76,7 +76,7 @@ test('a disk that stays full under a live supervisor (ulimit -f): history is los
 
 const hasPrlimit = spawnSync('prlimit', ['--version']).status === 0;
 
-test('a disk full for a while under a live supervisor (ulimit -f, lifted with prlimit): every start is journaled once there is room again', {skip: posixOnly || (hasPrlimit ? false : 'needs prlimit'), timeout: 120_000}, async t => {
+test('a disk full for a while under a live supervisor (ulimit -f, lifted with prlimit): every start is journaled once there is room again', {skip: posixOnly || (hasPrlimit ? false : 'needs prlimit'), timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', bot('BRAIN_T1', '--crash-after', '0.1'), {restart: 'always', backoff: quickBackoff})]}],
 	}));
@@ -92,12 +92,12 @@ test('a disk full for a while under a live supervisor (ulimit -f, lifted with pr
 		supervisor.kill('SIGKILL');
 	});
 
-	await pollUntil('the journal to hit the limit', () => (/holds up to 1000 events in memory/.test(stderr) ? true : undefined), 45_000, 100);
+	await pollUntil('the journal to hit the limit', () => (/holds up to 1000 events in memory/.test(stderr) ? true : undefined), 120_000, 100);
 	const startsAtFailure = fleet.starts('BRAIN_T1').length;
-	await pollUntil('3 more starts while the disk is full', () => (fleet.starts('BRAIN_T1').length >= startsAtFailure + 3 ? true : undefined), 45_000, 100);
+	await pollUntil('3 more starts while the disk is full', () => (fleet.starts('BRAIN_T1').length >= startsAtFailure + 3 ? true : undefined), 120_000, 100);
 	const lifted = spawnSync('prlimit', ['--pid', String(supervisor.pid), '--fsize=unlimited']);
 	assert.equal(lifted.status, 0, String(lifted.stderr));
-	await pollUntil('the journal to be written again', () => (/can be written again/.test(stderr) ? true : undefined), 45_000, 100);
+	await pollUntil('the journal to be written again', () => (/can be written again/.test(stderr) ? true : undefined), 120_000, 100);
 
 	supervisor.kill('SIGTERM');
 	await new Promise(resolve => supervisor.once('exit', resolve));

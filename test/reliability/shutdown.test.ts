@@ -28,14 +28,14 @@ function oneBrain(t: Parameters<typeof tempFleet>[0], ...flags: string[]): TempF
 
 /** A process no test should ever signal: it must outlive every test here. */
 function bystander(t: Parameters<typeof tempFleet>[0]): {pid: number; startToken: string} {
-	const child = spawn('sleep', ['300'], {stdio: 'ignore', detached: true});
+	const child = spawn('sleep', ['infinity'], {stdio: 'ignore', detached: true});
 	t.after(() => {
 		child.kill('SIGKILL');
 	});
 	return {pid: child.pid!, startToken: startTokenOf(child.pid!)};
 }
 
-test('a PID reused in the middle of a stop: the new owner is never signalled, the rest of the tree is still killed', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a PID reused in the middle of a stop: the new owner is never signalled, the rest of the tree is still killed', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t);
 	// The bot exits 0.2 s after SIGTERM; its forked child never gets SIGTERM and must be escalated.
 	const bot = spawnBot(fleet.bot('BRAIN_T1', '--term-delay', '0.2', '--fork'));
@@ -50,12 +50,19 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	const real = (pid: number) => (reused(pid) ? reuser.pid : pid);
 	const control: ProcessControl = {
 		async probe(pid) {
-			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep 300', startedAt: null, uid: null} : posixControl.probe(pid);
+			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep infinity', startedAt: null, uid: null} : posixControl.probe(pid);
 		},
 		leadsGroup: pid => posixControl.leadsGroup(real(pid)),
 		async requestStop(pid, signal): Promise<SignalOutcome> {
 			signalled.push({pid: real(pid), how: signal});
-			return posixControl.requestStop(real(pid), signal);
+			const sent = await posixControl.requestStop(real(pid), signal);
+			// The bot's own 0.2 s exit must happen inside the 1.5 s stop wait however slow the
+			// machine: the stop goes on once it is dead (and its PID reused), never before.
+			if (pid === bot.pid) {
+				await pollUntil('the bot to exit on SIGTERM', () => (isAlive(bot.pid) ? undefined : true), 60_000, 10);
+			}
+
+			return sent;
 		},
 		async forceKill(pid, group): Promise<SignalOutcome> {
 			signalled.push({pid: real(pid), how: group ? 'SIGKILL group' : 'SIGKILL'});
@@ -83,7 +90,7 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	assert.equal(isAlive(forked.pid), false, 'the forked child was killed');
 });
 
-test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is released, nothing else is touched', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is released, nothing else is touched', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t, '--ignore-term');
 	const other = bystander(t);
 	const supervisor = startRun(fleet, 'BRAIN_T1', fleet.bot('BRAIN_T1', '--ignore-term'), ['--account', 'T1']);
@@ -101,7 +108,7 @@ test('a supervised bot that ignores SIGTERM: shutdown escalates, the lock is rel
 	assert.deepEqual([brain.state, brain.instances, brain.lock], ['stopped', 0, null]);
 });
 
-test('a bot that daemonizes under its supervisor: the orphaned grandchild is seen (never "stopped"), and shutdown stops it and only it', {skip: linuxOnly, timeout: 60_000}, async t => {
+test('a bot that daemonizes under its supervisor: the orphaned grandchild is seen (never "stopped"), and shutdown stops it and only it', {skip: linuxOnly, timeout: 300_000}, async t => {
 	const fleet = tempFleet(t, bot => ({
 		accounts: [{id: 'T1', number: '1', components: [component('BRAIN_T1', 'brain', [process.execPath, daemonizeScript, path.join('daemon.pid'), ...bot('BRAIN_T1')], {restart: 'never'})]}],
 	}));
@@ -136,7 +143,7 @@ const asNobody = (() => {
 	return probe.status === 0 ? {skip: false as const} : {skip: `setpriv cannot switch to nobody here: ${probe.stderr?.toString().trim() || probe.error?.message}`};
 })();
 
-test('a bot owned by another user: fleetdeck sees it, its signal is refused, the failure is reported, the bot and its lock survive', {skip: asNobody.skip, timeout: 60_000}, async t => {
+test('a bot owned by another user: fleetdeck sees it, its signal is refused, the failure is reported, the bot and its lock survive', {skip: asNobody.skip, timeout: 300_000}, async t => {
 	const fleet = oneBrain(t, '--ignore-term');
 	// The operator (nobody) may read and write the fleet's files, but the bot belongs to root.
 	for (const dir of [fleet.dir, fleet.locksDir]) {

@@ -1,21 +1,23 @@
 /**
  * One contender of the lock torture (run as a child process, not a test file):
  *
- *   node torture-contender.js DIR NAME LOG CYCLES UNTIL_EPOCH_MS
+ *   node torture-contender.js DIR NAME LOG STOP_FILE MIN_ATTEMPTS
  *
- * Until it has held the lock CYCLES times or the deadline passes: acquire, append
+ * Until STOP_FILE exists and it has made at least MIN_ATTEMPTS acquire attempts: acquire, append
  * "enter PID TOKEN" to LOG, claim DIR/critical-section by writing its PID there, hold for a
  * moment, check the claim is still its own (another holder inside at the same time would have
  * overwritten it: "overlap PID OTHER"), append "exit PID TOKEN", release. A takeover appends
  * "takeover PID OLD_PID VERDICT" first; a release that finds the lock no longer ours appends
- * "lost PID REASON". Every line ends with the time in epoch ms. Prints one JSON summary line on stdout when done.
+ * "lost PID REASON". Every line ends with the time in epoch ms (for a diagnostic only). Prints one
+ * JSON summary line on stdout when done. The test ends the storm by operations counted, never by
+ * the clock, so a slow machine makes it longer, not smaller.
  */
-import {appendFileSync, readFileSync, writeFileSync} from 'node:fs';
+import {appendFileSync, existsSync, readFileSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {acquire, release} from '../../source/locks/index.js';
 
-const [dir = '', name = '', log = '', cycles = '0', until = '0'] = process.argv.slice(2);
+const [dir = '', name = '', log = '', stopFile = '', minAttempts = '0'] = process.argv.slice(2);
 const critical = path.join(dir, 'critical-section');
 const write = (line: string) => {
 	// One short O_APPEND write per line: lines from different contenders never interleave.
@@ -24,7 +26,7 @@ const write = (line: string) => {
 
 let held = 0;
 let attempts = 0;
-while (held < Number(cycles) && Date.now() < Number(until)) {
+while (attempts < Number(minAttempts) || !existsSync(stopFile)) {
 	attempts++;
 	const result = await acquire(dir, name, {command: 'torture-contender'});
 	if (!result.acquired) {

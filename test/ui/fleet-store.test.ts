@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
-import type {DeckSources} from '../../source/ui/sources.js';
+import type {DeckSources} from '../../source/runtime/deck-sources.js';
 import {createFleetStore, sameSnapshot} from '../../source/ui/store/fleet-store.js';
 import {deferred, FakeTime, settle, type Deferred} from './fake-time.js';
 import {incidentFleet, journalEvent, largeFleet} from './fixtures.js';

@@ -3,7 +3,7 @@ import {render} from 'ink-testing-library';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import type {JournalEvent} from '../../source/journal/types.js';
 import {Deck} from '../../source/ui/deck/index.js';
-import type {DeckSources} from '../../source/ui/sources.js';
+import type {DeckSources} from '../../source/runtime/deck-sources.js';
 import {createActionStore} from '../../source/ui/store/action-store.js';
 import {createFleetStore} from '../../source/ui/store/fleet-store.js';
 import {createTheme} from '../../source/ui/theme.js';
@@ -57,7 +57,7 @@ export function renderDeck(options: DeckHarnessOptions = {}) {
 
 	const frame = () => ink.lastFrame() ?? '';
 	const waitFor = async (predicate: (frame: string) => boolean, what = 'the expected frame') => {
-		const deadline = Date.now() + 5000;
+		const deadline = Date.now() + 30_000;
 		while (!predicate(frame())) {
 			if (Date.now() > deadline) {
 				throw new Error(`timed out waiting for ${what}; last frame:\n${frame()}`);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {test} from 'node:test';
-import type {DeckSources} from '../../source/ui/sources.js';
+import type {DeckSources} from '../../source/runtime/deck-sources.js';
 import {chooseReactBuild, runTui} from '../../source/ui/run-tui.js';
+import {pollUntil} from '../helpers/children.js';
 import {FakeController, incidentFleet} from './fixtures.js';
 
 class FakeStdout extends EventEmitter {
@@ -67,17 +68,8 @@ function start(snapshot = async () => incidentFleet()) {
 }
 
 /** The deck is loaded (runTui imports it on first use), watching, and listening for keys. */
-async function settled(tui: {watching: () => number}): Promise<void> {
-	const deadline = Date.now() + 10_000;
-	while (tui.watching() === 0 && Date.now() < deadline) {
-		await new Promise(resolve => {
-			setTimeout(resolve, 10);
-		});
-	}
-
-	await new Promise(resolve => {
-		setTimeout(resolve, 50);
-	});
+async function settled(tui: {watching: () => number; stdin: FakeStdin}): Promise<void> {
+	await pollUntil('the deck to watch the locks and listen for keys', () => (tui.watching() > 0 && tui.stdin.listenerCount('readable') > 0 ? true : undefined), 60_000, 10);
 }
 
 function assertRestored(stdout: FakeStdout) {
@@ -146,11 +138,17 @@ test('a resize repaints the whole screen once it settles, so no line of the old 
 	tui.stdout.emit('resize');
 	tui.stdout.columns = 50;
 	tui.stdout.emit('resize');
+	const repaints = () => tui.stdout.writes.slice(before).filter(data => data.includes('\u001B[2J\u001B[H'));
+	await pollUntil('the repaint', () => (repaints().length > 0 ? true : undefined), 60_000, 10);
+	// A timer of the same delay set now fires after any repaint timer the burst left uncleared
+	// (Node runs timers of one duration in the order they were set): past it, every repaint is in.
+	// Imported here, after runTui has loaded the deck: importing Ink first would load React before
+	// runTui chose its build.
+	const {repaintDelayMs} = await import('../../source/ui/use-terminal-size.js');
 	await new Promise(resolve => {
-		setTimeout(resolve, 200);
+		setTimeout(resolve, repaintDelayMs);
 	});
-	const repaints = tui.stdout.writes.slice(before).filter(data => data.includes('\u001B[2J\u001B[H'));
-	assert.equal(repaints.length, 1, 'one repaint for a burst of resizes');
+	assert.equal(repaints().length, 1, 'one repaint for a burst of resizes');
 	tui.stdin.send('q');
 	await tui.done;
 });

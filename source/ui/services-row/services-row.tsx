@@ -1,5 +1,7 @@
 import React from 'react';
+import {watcherLockName} from '../../config/schema.js';
 import type {FleetSnapshot, LockView} from '../../fleet/types.js';
+import {isStale} from '../../locks/types.js';
 import {printable} from '../../text/printable.js';
 import {LineView, type Line} from '../line.js';
 import type {Theme} from '../theme.js';
@@ -12,11 +14,13 @@ export interface ServicesRowProps {
 
 /**
  * Locks of no configured component. `c` clears the stale ones with the rest, so the deck must
- * show them: otherwise the confirmation would name a lock the operator has never seen.
+ * show them: otherwise the confirmation would name a lock the operator has never seen. The
+ * journal writer's own lock is shown only when stale: held, it is fleetdeck at work (a watcher,
+ * or this very deck), and would cost a row on every screen (`fleetdeck locks` lists it).
  */
 export function strayLocks(snapshot: FleetSnapshot): LockView[] {
 	const names = new Set([...snapshot.services, ...snapshot.accounts.flatMap(account => account.components)].map(component => component.name));
-	return snapshot.locks.filter(lock => !names.has(lock.name));
+	return snapshot.locks.filter(lock => !names.has(lock.name) && (lock.name !== watcherLockName || isStale(lock.verdict)));
 }
 
 /** The row is there when it has something to show. */

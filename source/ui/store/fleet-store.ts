@@ -1,7 +1,8 @@
 import {isDeepStrictEqual} from 'node:util';
 import type {FleetSnapshot} from '../../fleet/types.js';
 import type {JournalEvent} from '../../journal/types.js';
-import {systemClock, systemTimers, type Clock, type DeckSources, type TimerHandle, type Timers} from '../sources.js';
+import type {DeckSources} from '../../runtime/deck-sources.js';
+import {systemClock, systemTimers, type Clock, type TimerHandle, type Timers} from '../sources.js';
 import {createEmitter} from './emitter.js';
 
 /** What the deck shows of the fleet; a new object only when something visible changed. */
