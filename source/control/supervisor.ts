@@ -285,8 +285,9 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 
 			history = decision.history;
 			if (decision.action === 'crash-loop') {
-				await setState({state: 'crash-loop', nextStartAt: null});
+				// Journaled before the lock says so: whoever sees `crash-loop` in the lock finds it in the history.
 				event('process.crash-loop', `${name}: ${decision.reason}; supervisor PID ${process.pid} keeps the lock until stopped`, {pid: process.pid, detail: {failures: decision.history.failures.length}});
+				await setState({state: 'crash-loop', nextStartAt: null});
 				log(`fleetdeck run ${name}: crash loop: ${decision.reason}. Holding the lock until stopped (fleetdeck shutdown).`);
 				await stopped;
 				break;
