@@ -1,4 +1,5 @@
-import {closeSync, constants, fchmodSync, fstatSync, openSync, readSync, type Stats} from 'node:fs';
+import {closeSync, constants, fchmodSync, fstatSync, openSync, readSync} from 'node:fs';
+import {fileKind} from '../files/file-kind.js';
 import {privateFileMode} from '../files/private-dir.js';
 
 /** A log that fleetdeck refuses to write or read: a link, a FIFO, a directory… The message names the path. */
@@ -12,26 +13,6 @@ export class LogFileError extends Error {
 // neither flag (and no symlinks an unprivileged user can make).
 const noFollow = constants.O_NOFOLLOW ?? 0;
 const noBlock = constants.O_NONBLOCK ?? 0;
-
-function kindOf(stats: Stats): string {
-	if (stats.isSymbolicLink()) {
-		return 'a symbolic link';
-	}
-
-	if (stats.isDirectory()) {
-		return 'a directory';
-	}
-
-	if (stats.isFIFO()) {
-		return 'a FIFO';
-	}
-
-	if (stats.isSocket()) {
-		return 'a socket';
-	}
-
-	return stats.isCharacterDevice() || stats.isBlockDevice() ? 'a device' : 'not a regular file';
-}
 
 /** Open `file` with `flags` without following a link, and keep the descriptor only for a regular file with one name. */
 function openRegular(file: string, flags: number): number {
@@ -52,7 +33,7 @@ function openRegular(file: string, flags: number): number {
 	}
 
 	const stats = fstatSync(fd);
-	const problem = stats.isFile() ? (stats.nlink > 1 ? `has ${stats.nlink} hard links (another name could be any file)` : null) : `is ${kindOf(stats)}, not a regular file`;
+	const problem = stats.isFile() ? (stats.nlink > 1 ? `has ${stats.nlink} hard links (another name could be any file)` : null) : `is ${fileKind(stats)}, not a regular file`;
 	if (problem !== null) {
 		closeSync(fd);
 		throw new LogFileError(`log ${file} ${problem}; fleetdeck will not use it (remove it)`);

@@ -1,6 +1,7 @@
 import {randomBytes} from 'node:crypto';
 import {chmodSync, constants, mkdirSync, promises as fs} from 'node:fs';
 import path from 'node:path';
+import {fileKind} from '../files/file-kind.js';
 import {errnoOf, LocksDirError} from './errors.js';
 import {maxRecordBytes} from './parse.js';
 
@@ -36,26 +37,6 @@ export type EntryRead =
 		ownerUid: number | null;
 	};
 
-function kindOf(stats: {isDirectory(): boolean; isSymbolicLink(): boolean; isFIFO(): boolean; isSocket(): boolean; isBlockDevice(): boolean; isCharacterDevice(): boolean}): string {
-	if (stats.isDirectory()) {
-		return 'directory';
-	}
-
-	if (stats.isSymbolicLink()) {
-		return 'symbolic link';
-	}
-
-	if (stats.isFIFO()) {
-		return 'FIFO';
-	}
-
-	if (stats.isSocket()) {
-		return 'socket';
-	}
-
-	return stats.isBlockDevice() || stats.isCharacterDevice() ? 'device' : 'special file';
-}
-
 const openFlags = constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0) | (constants.O_NONBLOCK ?? 0);
 
 /**
@@ -73,7 +54,7 @@ export async function readEntry(file: string): Promise<EntryRead> {
 	}
 
 	if (!stats.isFile()) {
-		return {kind: 'irregular', what: kindOf(stats), mtimeMs: stats.mtimeMs};
+		return {kind: 'irregular', what: fileKind(stats), mtimeMs: stats.mtimeMs};
 	}
 
 	let handle;
@@ -85,13 +66,13 @@ export async function readEntry(file: string): Promise<EntryRead> {
 			return {kind: 'missing'};
 		}
 
-		return code === 'ELOOP' ? {kind: 'irregular', what: 'symbolic link', mtimeMs: null} : {kind: 'unopenable', error: code, mtimeMs: stats.mtimeMs};
+		return code === 'ELOOP' ? {kind: 'irregular', what: 'a symbolic link', mtimeMs: null} : {kind: 'unopenable', error: code, mtimeMs: stats.mtimeMs};
 	}
 
 	try {
 		const opened = await handle.stat();
 		if (!opened.isFile()) {
-			return {kind: 'irregular', what: kindOf(opened), mtimeMs: opened.mtimeMs};
+			return {kind: 'irregular', what: fileKind(opened), mtimeMs: opened.mtimeMs};
 		}
 
 		const buffer = Buffer.alloc(maxRecordBytes + 1);

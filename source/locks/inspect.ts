@@ -28,7 +28,7 @@ export async function inspectEntry(dir: string, name: string, context?: JudgeCon
 		}
 
 		case 'irregular': {
-			return {...base, verdict: 'unknown', reason: `${name}.lock is a ${entry.what}, not a regular file: not read, not removed`, record: null, raw: null, mtimeMs: entry.mtimeMs};
+			return {...base, verdict: 'unknown', reason: `${name}.lock is ${entry.what}, not a regular file: not read, not removed`, record: null, raw: null, mtimeMs: entry.mtimeMs};
 		}
 
 		case 'unopenable': {

@@ -27,7 +27,7 @@ async function checkOwnership(file: string, name: string, held: HeldLock): Promi
 		}
 
 		case 'irregular': {
-			return {ours: false, reason: `${name}.lock is a ${entry.what}, not a lock record; left alone`};
+			return {ours: false, reason: `${name}.lock is ${entry.what}, not a lock record; left alone`};
 		}
 
 		case 'unopenable': {
