@@ -140,6 +140,7 @@ export const problemCodes = [
 	'lock-unknown',
 	'locks-dir',
 	'locks-dir-writable',
+	'config-writable',
 	'health-service',
 	'health-connection',
 	'health-broker',

@@ -1,6 +1,7 @@
 import process from 'node:process';
 import {configJsonSchema, describeConfig, loadConfig} from '../config/index.js';
 import {exitCode} from '../exit-codes.js';
+import {configProblem} from '../fleet/build-snapshot.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `
@@ -41,6 +42,12 @@ export async function configCommand(argv: string[]): Promise<number> {
 			const config = loadConfig({config: cli.flags.config, cwd: process.cwd()});
 			process.stdout.write(`${describeConfig(config)}\n`);
 			process.stdout.write(config.file === null ? 'no config file: nothing to validate\n' : 'config is valid\n');
+			// Valid, but not safe to obey if someone else can change it: said, not refused.
+			const untrusted = configProblem(config, process.getuid?.() ?? null);
+			if (untrusted !== null) {
+				process.stderr.write(`fleetdeck: warning: ${untrusted.message}\n`);
+			}
+
 			return exitCode.ok;
 		}
 

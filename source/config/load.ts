@@ -1,4 +1,4 @@
-import {readFileSync} from 'node:fs';
+import {readFileSync, statSync} from 'node:fs';
 import path from 'node:path';
 import {ConfigError, type ConfigIssue} from './errors.js';
 import {expectedText, toConfigIssues} from './issues.js';
@@ -77,6 +77,17 @@ export interface LoadConfigOptions {
 	locksDir?: string;
 }
 
+/** The config file's mode and owner; null when it cannot be stat-ed (it was just read, so rarely). */
+function fileAccess(file: string): FleetConfig['fileAccess'] {
+	try {
+		const stats = statSync(file);
+		// Windows reports uid 0 for every file: owners there are SIDs, not uids.
+		return {mode: stats.mode, ownerUid: process.platform === 'win32' ? null : stats.uid};
+	} catch {
+		return null;
+	}
+}
+
 /**
  * The config fleetdeck runs with: `--config FILE`, else `<cwd>/fleetdeck.config.json` when it
  * exists, else `defaultConfig` (watch `./.locks`, group locks by their account).
@@ -95,6 +106,6 @@ export function loadConfig(options: LoadConfigOptions): FleetConfig {
 		throw new ConfigError(file, [{path: '(file)', expected: describeReadError(error)}]);
 	}
 
-	const config = parseConfig(text, file);
+	const config = {...parseConfig(text, file), fileAccess: fileAccess(file)};
 	return options.locksDir === undefined ? config : {...config, locksDir: path.resolve(options.cwd, options.locksDir)};
 }

@@ -64,6 +64,8 @@ export interface ServiceConfig extends ComponentConfig {
 export interface FleetConfig {
 	/** Absolute path of the file this came from; null when running without a config. */
 	file: string | null;
+	/** Who may change that file: its mode and owner as loaded (the config decides what runs and what is stopped). */
+	fileAccess?: {mode: number; ownerUid: number | null} | null;
 	locksDir: string;
 	logsDir: string;
 	journal: string;

@@ -22,6 +22,8 @@ export interface FleetInput {
 	host: string;
 	/** This process, never counted as a copy of anything. */
 	selfPid: number;
+	/** The uid fleetdeck runs as, to tell whose config it obeys; absent or null where there are no uids. */
+	selfUid?: number | null;
 	/** Broker status and service health checks; absent when not polled. */
 	broker?: BrokerFacts;
 }
@@ -77,19 +79,46 @@ function fleetHealth(accounts: AccountView[]): FleetSnapshot['health'] {
 	return byHealthLayer(pick);
 }
 
+/** "group-writable (mode 0775)" for a mode others can write through; null when only its owner can. */
+function writableBy(mode: number): string | null {
+	if ((mode & 0o022) === 0) {
+		return null;
+	}
+
+	const who = (mode & 0o020) !== 0 && (mode & 0o002) !== 0 ? 'group- and world-writable' : (mode & 0o002) !== 0 ? 'world-writable' : 'group-writable';
+	return `${who} (mode ${(mode & 0o7777).toString(8).padStart(4, '0')})`;
+}
+
 /**
  * A locks directory others can write to lets any local user plant a lock naming a process of
  * theirs, or replace a holder's record: what fleetdeck trusts is only as good as who may write
  * there. Not an outage, so a warning.
  */
 export function locksDirProblem(dir: string, mode: number | null | undefined): Problem | null {
-	if (mode === null || mode === undefined || (mode & 0o022) === 0) {
+	const writable = mode === null || mode === undefined ? null : writableBy(mode);
+	return writable === null ? null : {level: 'warn', code: 'locks-dir-writable', account: null, component: null, message: `locks directory ${dir} is ${writable}: other users can plant or replace lockfiles there; run "chmod go-w ${dir}"`};
+}
+
+/**
+ * The config decides what `launch` runs and which processes `shutdown` may stop: a config another
+ * user can change (its mode, or its owner, root excepted) hands them both. `selfUid` is null where
+ * there are no uids.
+ */
+export function configProblem(config: FleetConfig, selfUid: number | null): Problem | null {
+	const access = config.fileAccess;
+	if (config.file === null || access === null || access === undefined) {
 		return null;
 	}
 
-	const who = (mode & 0o020) !== 0 && (mode & 0o002) !== 0 ? 'group- and world-writable' : (mode & 0o002) !== 0 ? 'world-writable' : 'group-writable';
-	const octal = (mode & 0o7777).toString(8).padStart(4, '0');
-	return {level: 'warn', code: 'locks-dir-writable', account: null, component: null, message: `locks directory ${dir} is ${who} (mode ${octal}): other users can plant or replace lockfiles there; run "chmod go-w ${dir}"`};
+	const writable = writableBy(access.mode);
+	const foreign = access.ownerUid !== null && selfUid !== null && access.ownerUid !== selfUid && access.ownerUid !== 0;
+	if (writable === null && !foreign) {
+		return null;
+	}
+
+	const why = writable === null ? `owned by uid ${access.ownerUid}, not by you (uid ${selfUid})` : writable;
+	const fix = writable === null ? `"chown $(id -u) ${config.file}"` : `"chmod go-w ${config.file}"`;
+	return {level: 'warn', code: 'config-writable', account: null, component: null, message: `config ${config.file} is ${why}: someone else can decide what runs and what is stopped; run ${fix}`};
 }
 
 export function buildSnapshot(input: FleetInput): FleetSnapshot {
@@ -165,9 +194,10 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 		problems.push({level: 'unknown', code: 'locks-dir', account: null, component: null, message: input.locksError});
 	}
 
-	const writable = locksDirProblem(config.locksDir, input.locksDirMode);
-	if (writable) {
-		problems.push(writable);
+	for (const trust of [locksDirProblem(config.locksDir, input.locksDirMode), configProblem(config, input.selfUid ?? null)]) {
+		if (trust) {
+			problems.push(trust);
+		}
 	}
 
 	const level = worst(...problems.map(problem => problem.level));

@@ -61,7 +61,7 @@ export async function onceBrokerFacts(config: FleetConfig): Promise<BrokerFacts>
 export async function gatherSnapshot(config: FleetConfig, options: {broker?: () => Promise<BrokerFacts>; now?: () => number} = {}): Promise<FleetSnapshot> {
 	const [{locks, locksError}, locksDirMode, processes, broker] = await Promise.all([readLocks(config), locksDirPermissions(config.locksDir), readProcessTable(), options.broker?.()]);
 	const now = options.now ?? Date.now;
-	const input = {config, locks, locksError, locksDirMode, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid};
+	const input = {config, locks, locksError, locksDirMode, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid, selfUid: process.getuid?.() ?? null};
 	const first = buildSnapshot(input);
 	// CPU and memory are sampled only for the processes that belong to the fleet: one pidusage
 	// batch, instead of a sample of every process on the host.

@@ -123,6 +123,33 @@ test('a group- or world-writable locks directory is a WARN problem in --once tex
 	assert.equal((await runCli(['--once'], {cwd: dir})).code, 0);
 });
 
+test('a config file others can write to, or another user\'s, is a WARN problem naming it; config check says so too', async t => {
+	const dir = tempDir(t);
+	const file = path.join(dir, 'fleetdeck.config.json');
+	writeFileSync(file, JSON.stringify({accounts: []}));
+	chmodSync(file, 0o666);
+	const json = await runCli(['--once', '--json'], {cwd: dir});
+	assert.equal(json.code, 1, json.stderr);
+	const problem = (JSON.parse(json.stdout) as FleetSnapshot).problems.find(entry => entry.code === 'config-writable');
+	assert.equal(problem?.level, 'warn');
+	assert.equal(problem?.message, `config ${file} is group- and world-writable (mode 0666): someone else can decide what runs and what is stopped; run "chmod go-w ${file}"`);
+
+	chmodSync(file, 0o644);
+	assert.equal((await runCli(['--once'], {cwd: dir})).code, 0);
+	if (process.getuid?.() === 0) {
+		// Root trusts only its own config: one owned by another user is theirs to change.
+		chownSync(file, nobody, nobody);
+		const foreign = await runCli(['--once'], {cwd: dir});
+		assert.equal(foreign.code, 1);
+		assert.match(foreign.stdout, /is owned by uid 65534,\s+not by you \(uid 0\)/);
+	}
+
+	chmodSync(file, 0o646);
+	const check = await runCli(['config', 'check'], {cwd: dir});
+	assert.equal(check.code, 0, 'a valid config is still valid');
+	assert.match(check.stderr, /warning: config .* is world-writable \(mode 0646\)/);
+});
+
 test('run under umask 000 creates the locks directory 0755 and its lockfile 0644', async t => {
 	const dir = tempDir(t);
 	const locks = path.join(dir, 'fresh', '.locks');

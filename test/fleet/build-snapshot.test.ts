@@ -198,3 +198,16 @@ test('a locks directory that others can write to is a warning naming the directo
 		assert.equal(buildSnapshot(input(mode)).level, 'ok');
 	}
 });
+
+test('a config another user can change is a warning naming the file, its mode or its owner; root\'s own and the runner\'s own are trusted', () => {
+	const input = (fileAccess: {mode: number; ownerUid: number | null} | null, selfUid: number | null = 1000): FleetInput => ({config: atlasConfig({fileAccess}), locks: [serverLock, watchdogLock, lock('BRAIN_ATLAS', 'live', {pid: 200})], locksError: null, processes: [server, watchdog, proc(200, 'python BRAIN_ATLAS.py')], now, host: 'h', selfPid: 1, selfUid});
+	const file = atlasConfig().file;
+	const group = buildSnapshot(input({mode: 0o100664, ownerUid: 1000}));
+	assert.deepEqual(group.problems.map(problem => [problem.code, problem.level]), [['config-writable', 'warn']]);
+	assert.equal(group.problems[0]?.message, `config ${file} is group-writable (mode 0664): someone else can decide what runs and what is stopped; run "chmod go-w ${file}"`);
+	const foreign = buildSnapshot(input({mode: 0o100644, ownerUid: 1001}));
+	assert.equal(foreign.problems[0]?.message, `config ${file} is owned by uid 1001, not by you (uid 1000): someone else can decide what runs and what is stopped; run "chown $(id -u) ${file}"`);
+	for (const trusted of [input({mode: 0o100644, ownerUid: 1000}), input({mode: 0o100600, ownerUid: 0}), input({mode: 0o100644, ownerUid: null}), input({mode: 0o100644, ownerUid: 1001}, null), input(null)]) {
+		assert.equal(buildSnapshot(trusted).level, 'ok');
+	}
+});
