@@ -77,12 +77,18 @@ export interface LoadConfigOptions {
 	locksDir?: string;
 }
 
-/** The config file's mode and owner; null when it cannot be stat-ed (it was just read, so rarely). */
+/**
+ * The config file's mode and owner; null when it cannot be stat-ed (it was just read, so rarely)
+ * and on Windows, whose mode bits and uid 0 say nothing about who may write (owners are SIDs, ACLs).
+ */
 function fileAccess(file: string): FleetConfig['fileAccess'] {
+	if (process.platform === 'win32') {
+		return null;
+	}
+
 	try {
 		const stats = statSync(file);
-		// Windows reports uid 0 for every file: owners there are SIDs, not uids.
-		return {mode: stats.mode, ownerUid: process.platform === 'win32' ? null : stats.uid};
+		return {mode: stats.mode, ownerUid: stats.uid};
 	} catch {
 		return null;
 	}
