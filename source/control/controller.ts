@@ -97,7 +97,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 	return {
 		async plan(kind, scope) {
-			const snapshot = await gatherSnapshot(config);
+			const snapshot = await gatherSnapshot(config, {platform});
 			switch (kind) {
 				case 'launch': {
 					return planLaunch(snapshot, scope);
