@@ -61,7 +61,7 @@ export async function onceBrokerFacts(config: FleetConfig): Promise<BrokerFacts>
 	return {accounts: new Map(accounts.filter(entry => entry !== undefined)), services: new Map(services.filter(entry => entry !== undefined))};
 }
 
-/** One read of the process table; a failed read is carried, not thrown, so it can be judged. */
+/** One read of the process table, a failure carried as data: against it every PID is `unknown`, never `gone`. */
 export async function readTable(platform: ProcessPlatform): Promise<TableRead> {
 	try {
 		return {ok: true, ...(await platform.table())};
