@@ -2,12 +2,12 @@ import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import {readProcessTable} from '../procs/index.js';
 import {clearStaleLock} from '../locks/index.js';
 import {findComponent} from './components.js';
 import {launchComponent} from './launch.js';
 import {planClearStale, planLaunch, planShutdown, planStopDuplicates} from './plan.js';
-import {processControl, type ProcessControl} from './platform/index.js';
+import {processPlatform} from '../procs/platform/index.js';
+import type {ProcessPlatform} from '../runtime/ports.js';
 import {stopInstance} from './stop.js';
 import {skipAction, skipReason, skipRefuses, stepLabel} from './steps.js';
 import type {ActionResult, Controller, Plan, PlanStep, StepProgress, StepStatus} from './types.js';
@@ -18,7 +18,8 @@ export interface ControllerOptions {
 	cliPath: string;
 	/** Overrides every target's stop timeout (`shutdown --timeout S`). */
 	stopTimeoutSeconds?: number;
-	control?: ProcessControl;
+	/** Where processes are read, started and stopped; default: this OS's. */
+	platform?: ProcessPlatform;
 	/** How long a launch waits for each supervisor's lock; default 20 s. */
 	launchWaitMs?: number;
 }
@@ -33,8 +34,8 @@ type StepOutcome = {status: StepStatus; message: string};
  */
 export function createController(config: FleetConfig, options: ControllerOptions): Controller {
 	const {journal} = options;
-	const context = judgeContext(config);
-	const control = options.control ?? processControl();
+	const platform = options.platform ?? processPlatform();
+	const context = judgeContext(config, platform);
 
 	async function runStep(step: PlanStep, report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
 		switch (step.kind) {
@@ -51,7 +52,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 			}
 
 			case 'stop': {
-				const result = await stopInstance(step.target, {control, readTable: readProcessTable, journal, locksDir: config.locksDir, context}, report);
+				const result = await stopInstance(step.target, {control: platform, readTable: async () => (await platform.table()).processes, journal, locksDir: config.locksDir, context}, report);
 				return {status: result.ok ? 'done' : 'failed', message: result.message};
 			}
 
@@ -61,7 +62,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 					return {status: 'failed', message: `${step.target.component} is not in the config`};
 				}
 
-				const result = await launchComponent(component, {config, cliPath: options.cliPath, journal, context, waitMs: options.launchWaitMs}, message => {
+				const result = await launchComponent(component, {config, cliPath: options.cliPath, journal, context, waitMs: options.launchWaitMs, platform}, message => {
 					report('waiting', message);
 				});
 				return {status: result.ok ? (result.already ? 'skipped' : 'done') : 'failed', message: result.message};
@@ -96,7 +97,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 	return {
 		async plan(kind, scope) {
-			const snapshot = await gatherSnapshot(config);
+			const snapshot = await gatherSnapshot(config, {platform});
 			switch (kind) {
 				case 'launch': {
 					return planLaunch(snapshot, scope);

@@ -1,4 +1,3 @@
-import {spawn} from 'node:child_process';
 import {closeSync, mkdirSync, writeSync} from 'node:fs';
 import path from 'node:path';
 import type {ComponentConfig, FleetConfig} from '../config/types.js';
@@ -6,6 +5,8 @@ import {exitCode} from '../exit-codes.js';
 import type {Journal} from '../journal/types.js';
 import {ensurePrivateDir} from '../files/private-dir.js';
 import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
+import {processPlatform} from '../procs/platform/index.js';
+import type {ProcessPlatform} from '../runtime/ports.js';
 import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
 
 export interface LaunchDeps {
@@ -17,6 +18,8 @@ export interface LaunchDeps {
 	/** How long to wait for the new supervisor's lock to be live with its bot running; default 20 s. */
 	waitMs?: number;
 	pollMs?: number;
+	/** Where the supervisor is started; default: this OS's. */
+	platform?: ProcessPlatform;
 }
 
 export interface LaunchReport {
@@ -90,11 +93,11 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 	let supervisor;
 	try {
 		writeSync(log, `--- ${new Date().toISOString()} fleetdeck launch: starting ${name} ---\n`);
-		supervisor = spawn(process.execPath, supervisorArgv(deps.cliPath, config, component), {
+		supervisor = (deps.platform ?? processPlatform()).spawnSupervised({
+			file: process.execPath,
+			args: supervisorArgv(deps.cliPath, config, component),
 			cwd: component.cwd,
-			detached: true,
-			stdio: ['ignore', log, log],
-			windowsHide: true,
+			output: log,
 		});
 	} finally {
 		closeSync(log);

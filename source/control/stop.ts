@@ -3,11 +3,11 @@ import type {Journal, NewEvent} from '../journal/types.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {clearStaleLock, type JudgeContext} from '../locks/index.js';
 import {compareIdentity, type IdentityCheck} from './identity-check.js';
-import type {ProcessControl} from './platform/index.js';
+import type {ProcessSignals} from '../runtime/ports.js';
 import type {StepStatus, StopTarget} from './types.js';
 
 export interface StopDeps {
-	control: ProcessControl;
+	control: ProcessSignals;
 	/** The process table, to find the instance's descendants. */
 	readTable: () => Promise<ProcessInfo[]>;
 	journal: Journal;

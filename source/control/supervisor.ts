@@ -1,4 +1,4 @@
-import {spawn, type ChildProcess} from 'node:child_process';
+import type {ChildProcess} from 'node:child_process';
 import {constants} from 'node:os';
 import type {BackoffConfig, RestartPolicy} from '../config/types.js';
 import {exitCode} from '../exit-codes.js';
@@ -6,10 +6,10 @@ import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
 import {acquire, heartbeat, release, type AcquireResult, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, ParsedLock, SupervisorState} from '../locks/types.js';
-import {probeProcess} from '../procs/identity.js';
+import {processPlatform} from '../procs/platform/index.js';
+import type {ProcessPlatform, ProcessSignals} from '../runtime/ports.js';
 import {printable} from '../text/printable.js';
 import {redactArgv} from '../text/redact.js';
-import {processControl, type ProcessControl} from './platform/index.js';
 import {decideRestart, describeExit, exitStatus, freshHistory, type ChildExit, type RestartHistory} from './restart-policy.js';
 
 /** Everything one `fleetdeck run` needs: the component's settings, flags already applied. */
@@ -34,7 +34,8 @@ export interface SupervisorOptions {
 	log: (line: string) => void;
 	/** How often the lock's heartbeat (and supervisor state) is rewritten; default 3 s. */
 	heartbeatMs?: number;
-	control?: ProcessControl;
+	/** Where the bot is started, probed and stopped; default: this OS's. */
+	platform?: ProcessPlatform;
 	/** The lock's heartbeat write; the seam where tests put a disk that fails (ENOSPC, EIO). */
 	heartbeat?: typeof heartbeat;
 }
@@ -95,7 +96,7 @@ async function within<T, F>(work: Promise<T>, ms: number, fallback: F): Promise<
  */
 export async function runSupervisor(options: SupervisorOptions): Promise<number> {
 	const {name, account, journal, log} = options;
-	const control = options.control ?? processControl();
+	const platform = options.platform ?? processPlatform();
 	const commandLine = options.command.join(' ');
 	// The lockfile is world-readable, so it records the command with secret options' values
 	// hidden (`--password [redacted]`). Nothing reads it back for identity: a v1 record is proven
@@ -247,10 +248,10 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 			}
 
 			const startedAt = Date.now();
-			const child = startChild(options, held.token);
+			const child = startChild(options, platform, held.token);
 			const exited = waitForExit(child);
 			if (child.pid !== undefined) {
-				const probe = probeProcess(child.pid);
+				const probe = await platform.probe(child.pid);
 				childIdentity = {pid: child.pid, startToken: probe.state === 'alive' ? probe.startToken : null};
 				event('process.started', `${name} started as PID ${child.pid}`, {pid: child.pid, detail: {command: options.command, restarts: state.restarts}});
 				await setState({state: 'running', nextStartAt: null});
@@ -259,7 +260,7 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 			const outcome = await Promise.race([exited, stopped.then(() => 'stop' as const)]);
 			let exit: ChildExit;
 			if (outcome === 'stop') {
-				exit = await stopChild(options, forwardedSignal(stopRequested ?? 'SIGTERM', options.stopSignal), control, child, exited, event, setState);
+				exit = await stopChild(options, forwardedSignal(stopRequested ?? 'SIGTERM', options.stopSignal), platform, child, exited, event, setState);
 			} else {
 				exit = {...outcome, startedAt, exitedAt: Date.now()};
 			}
@@ -325,22 +326,21 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 
 type RawExit = {code: number | null; signal: string | null; error?: string};
 
-function startChild(options: SupervisorOptions, token: number): ChildProcess {
+function startChild(options: SupervisorOptions, platform: ProcessPlatform, token: number): ChildProcess {
 	const [file = '', ...args] = options.command;
-	return spawn(file, args, {
+	// Its own process group, so a stop reaches the bot's own children too, and a Ctrl-C meant
+	// for the supervisor does not hit the bot before the supervisor decides.
+	return platform.spawnSupervised({
+		file,
+		args,
 		cwd: options.cwd,
 		env: {
-			...process.env,
 			...options.env,
 			FLEETDECK_LOCK_NAME: options.name,
 			FLEETDECK_LOCK_TOKEN: String(token),
 			FLEETDECK_ACCOUNT: options.account ?? '',
 		},
-		// Its own process group, so a stop reaches the bot's own children too, and a Ctrl-C meant
-		// for the supervisor does not hit the bot before the supervisor decides.
-		detached: true,
-		stdio: ['ignore', 'inherit', 'inherit'],
-		windowsHide: true,
+		output: 'inherit',
 	});
 }
 
@@ -374,7 +374,7 @@ type EventFn = (kind: 'stop.requested' | 'stop.escalated' | 'stop.confirmed', me
  * `stopTimeoutSeconds` SIGKILL to that group. The child is unreaped until 'exit' fires, so its
  * PID (and group id) cannot have been reused while we signal it.
  */
-async function stopChild(options: SupervisorOptions, signal: NodeJS.Signals, control: ProcessControl, child: ChildProcess, exited: Promise<RawExit>, event: EventFn, setState: (next: Partial<SupervisorState>) => Promise<void>): Promise<ChildExit & RawExit> {
+async function stopChild(options: SupervisorOptions, signal: NodeJS.Signals, control: ProcessSignals, child: ChildProcess, exited: Promise<RawExit>, event: EventFn, setState: (next: Partial<SupervisorState>) => Promise<void>): Promise<ChildExit & RawExit> {
 	const startedAt = Date.now();
 	const pid = child.pid;
 	await setState({state: 'stopping'});
@@ -387,7 +387,7 @@ async function stopChild(options: SupervisorOptions, signal: NodeJS.Signals, con
 	if (child.exitCode === null && child.signalCode === null) {
 		if (control.signalGroup(pid, signal).result === 'gone') {
 			// No group (yet): the child itself, still unreaped, is certainly ours.
-			child.kill(signal);
+			await control.requestStop(pid, signal);
 		}
 
 		event('stop.requested', `sent ${signal} to ${options.name} PID ${pid} (process group); waiting up to ${options.stopTimeoutSeconds} s`, {pid, detail: {signal}});
@@ -397,7 +397,7 @@ async function stopChild(options: SupervisorOptions, signal: NodeJS.Signals, con
 	if (raw === null) {
 		event('stop.escalated', `${options.name} PID ${pid} still running after ${options.stopTimeoutSeconds} s: SIGKILL to its process group`, {pid});
 		if (control.signalGroup(pid, 'SIGKILL').result === 'gone' && child.exitCode === null && child.signalCode === null) {
-			child.kill('SIGKILL');
+			await control.forceKill(pid, false);
 		}
 
 		raw = await exited;

@@ -7,7 +7,7 @@ import type {FleetConfig} from '../config/types.js';
 import {cliPath} from '../control/cli-path.js';
 import {createController} from '../control/controller.js';
 import {compareIdentity} from '../control/identity-check.js';
-import {processControl} from '../control/platform/index.js';
+import {processPlatform} from '../procs/platform/index.js';
 import {stepLabel} from '../control/steps.js';
 import type {Controller} from '../control/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
@@ -86,7 +86,7 @@ async function crashFtmoWatchdog(config: FleetConfig): Promise<void> {
 		throw new Error(`WATCHDOG_FTMO's lock is ${lock ? `${lock.verdict} (${lock.reason})` : 'missing'}, expected live`);
 	}
 
-	const control = processControl();
+	const control = processPlatform();
 	for (const holder of [{pid: record.pid, startToken: record.startToken}, record.child]) {
 		if (!holder) {
 			continue;

@@ -1,15 +1,14 @@
 import {rmSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {compareIdentity} from '../control/identity-check.js';
-import {processControl} from '../control/platform/index.js';
-import {readProcessTable} from '../procs/index.js';
+import {processPlatform} from '../procs/platform/index.js';
 import type {ProcessInfo} from '../procs/types.js';
 import type {DemoWorkspace, Say} from './workspace.js';
 
 /** Processes whose argv carries the workspace: the demo's bots and their supervisors, nobody else's. */
 export async function workspaceProcesses(dir: string): Promise<ProcessInfo[]> {
-	const table = await readProcessTable();
-	return table.filter(entry => entry.pid !== process.pid && entry.argv.includes(dir));
+	const {processes} = await processPlatform().table();
+	return processes.filter(entry => entry.pid !== process.pid && entry.argv.includes(dir));
 }
 
 async function waitUntilGone(dir: string, ms: number): Promise<ProcessInfo[]> {
@@ -46,7 +45,7 @@ export async function teardownDemo(workspace: DemoWorkspace, say: Say): Promise<
 	// it is the demo's own; even so each is re-verified right before it is killed.
 	let left = await waitUntilGone(workspace.dir, 5000);
 	if (left.length > 0) {
-		const control = processControl();
+		const control = processPlatform();
 		for (const entry of left) {
 			if (compareIdentity(entry.startToken, await control.probe(entry.pid)) === 'same') {
 				say(`  PID ${entry.pid} of the demo was still running: killing it`);

@@ -59,9 +59,11 @@ export function lockView(lock: LockInspection, now: number): LockView {
 
 /**
  * Whether a process of the table is one the verdict proved to hold the lock (the recorded holder
- * or a supervisor's child), by PID and by the start token it was proven with: the table is read
- * apart from the probe, so a PID reused in between does not inherit the lock. A PID the record
- * merely names (a reused supervisor PID beside its orphan, a child never confirmed) holds nothing.
+ * or a supervisor's child), by PID and by the start token it was proven with. `gatherSnapshot`
+ * judges locks against the very table it passes here, so the two agree; the token check keeps
+ * the rule true for locks judged elsewhere (a PID reused in between does not inherit the lock).
+ * A PID the record merely names (a reused supervisor PID beside its orphan, a child never
+ * confirmed) holds nothing.
  */
 function holdsLock(lock: LockInspection | null, process: ProcessInfo): boolean {
 	return lock?.verdict === 'live' && lock.holders.some(holder => holder.pid === process.pid && (holder.startToken === null || holder.startToken === process.startToken));
@@ -141,8 +143,8 @@ function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instan
 	}
 
 	if (verdict === 'unknown' || verdict === 'live') {
-		// A live verdict whose holder is not in the process table: the table and the probe disagree
-		// (a race, or a process we may not see). Doubt means held.
+		// A live verdict whose holder is not in the process table (locks judged apart from this
+		// table, or a process we may not see). Doubt means held.
 		const held = lock?.record ? `lock held by PID ${lock.record.pid}, which cannot be verified` : 'its lock cannot be verified';
 		problems.push({level: 'unknown', code: 'lock-unknown', message: `${name}: ${held}: ${lock?.reason ?? ''}`});
 		return {state: 'unknown', level: 'unknown', problems};

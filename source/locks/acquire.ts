@@ -96,7 +96,7 @@ export async function acquire(dir: string, name: string, options: AcquireOptions
 	assertLockName(name);
 	await assertLocksDir(dir);
 	const paths = lockPaths(dir, name);
-	const holder = selfIdentity();
+	const holder = options.context?.self ? await options.context.self() : selfIdentity();
 	let tookOver: LockInspection | null = null;
 	let lastSeen: LockInspection | null = null;
 	for (let attempt = 0; attempt < maxAttempts; attempt++) {

@@ -1,7 +1,8 @@
 import {close, open, read} from 'node:fs';
 import {readdir} from 'node:fs/promises';
 import {promisify} from 'node:util';
-import {hostFacts, parseCmdline, parseProcStat, startTicksToEpochMs} from './identity.js';
+import type {ProcessTable} from '../runtime/ports.js';
+import {hostFacts, parseCmdline, parseProcStat, parseStatusUid, startTicksToEpochMs} from './identity.js';
 import type {ProcessInfo} from './types.js';
 
 const openFile = promisify(open);
@@ -39,8 +40,17 @@ const readers = 16;
 
 /** Every process in `/proc` except zombies (which have exited), with `cpu`/`memoryBytes` null. */
 export async function readLinuxProcessTable(options: LinuxTableOptions = {}): Promise<ProcessInfo[]> {
+	return (await readLinuxTable(options)).processes;
+}
+
+/**
+ * One read of `/proc`: every process except zombies, and the PIDs listed but hidden from us
+ * (procfs mounted with `hidepid=1`), which are alive although nothing about them can be read.
+ */
+export async function readLinuxTable(options: LinuxTableOptions = {}): Promise<ProcessTable> {
 	const procRoot = options.procRoot ?? '/proc';
 	const {bootedAt} = hostFacts();
+	const readStartedAt = Date.now();
 	let entries: string[];
 	try {
 		entries = await readdir(procRoot);
@@ -50,11 +60,17 @@ export async function readLinuxProcessTable(options: LinuxTableOptions = {}): Pr
 
 	const pids = entries.filter(entry => /^\d+$/.test(entry)).map(Number);
 	const found = new Map<number, ProcessInfo>();
+	const hidden = new Set<number>();
 	let next = 0;
 	await Promise.all(Array.from({length: Math.min(readers, pids.length)}, async () => {
 		const scratch = {buffer: Buffer.alloc(16 * 1024)};
 		for (let pid = pids[next++]; pid !== undefined; pid = pids[next++]) {
 			const files = await readProcFiles(`${procRoot}/${pid}`, scratch);
+			if (files === 'hidden') {
+				hidden.add(pid);
+				continue;
+			}
+
 			const info = files && processFromProcFiles(pid, files, bootedAt);
 			if (info) {
 				found.set(pid, info);
@@ -62,7 +78,7 @@ export async function readLinuxProcessTable(options: LinuxTableOptions = {}): Pr
 		}
 	}));
 	// In /proc's order (ascending PIDs), whichever reader finished first.
-	return pids.flatMap(pid => found.get(pid) ?? []);
+	return {processes: pids.flatMap(pid => found.get(pid) ?? []), hidden: pids.filter(pid => hidden.has(pid)), readStartedAt};
 }
 
 /**
@@ -76,7 +92,6 @@ export function processFromProcFiles(pid: number, files: ProcFiles, bootedAt: nu
 	}
 
 	const argv = parseCmdline(files.cmdline);
-	const uid = files.status === null ? undefined : /^Uid:\s+(\d+)/m.exec(files.status)?.[1];
 	return {
 		pid,
 		ppid: stat.ppid,
@@ -85,7 +100,8 @@ export function processFromProcFiles(pid: number, files: ProcFiles, bootedAt: nu
 		command: argv.join(' '),
 		startToken: stat.startTicks,
 		startedAt: bootedAt === null ? null : startTicksToEpochMs(stat.startTicks, bootedAt),
-		uid: uid === undefined ? null : Number(uid),
+		// The effective uid, as a single-PID probe reports it: the one a lockfile's owner is compared with.
+		uid: files.status === null ? null : parseStatusUid(files.status),
 		cpu: null,
 		memoryBytes: null,
 	};
@@ -97,10 +113,11 @@ interface Scratch {
 }
 
 /**
- * Read one process's files; undefined when it exited mid-read (ENOENT/ESRCH) or is hidden from us
- * (EACCES/EPERM, e.g. procfs mounted with `hidepid`). Anything else is a real fault and throws.
+ * Read one process's files; undefined when it exited mid-read (ENOENT/ESRCH), `hidden` when it is
+ * hidden from us (EACCES/EPERM, e.g. procfs mounted with `hidepid`). Anything else is a real
+ * fault and throws.
  */
-async function readProcFiles(directory: string, scratch: Scratch): Promise<ProcFiles | undefined> {
+async function readProcFiles(directory: string, scratch: Scratch): Promise<ProcFiles | 'hidden' | undefined> {
 	try {
 		const stat = (await readProcFile(`${directory}/stat`, scratch)).toString('utf8');
 		const cmdline = await readProcFile(`${directory}/cmdline`, scratch);
@@ -112,8 +129,12 @@ async function readProcFiles(directory: string, scratch: Scratch): Promise<ProcF
 		return {stat, cmdline, status};
 	} catch (error) {
 		const code = (error as NodeJS.ErrnoException).code;
-		if (code === 'ENOENT' || code === 'ESRCH' || code === 'EACCES' || code === 'EPERM') {
+		if (code === 'ENOENT' || code === 'ESRCH') {
 			return undefined;
+		}
+
+		if (code === 'EACCES' || code === 'EPERM') {
+			return 'hidden';
 		}
 
 		throw new Error(`cannot read the process table from ${directory} (${code ?? String(error)})`, {cause: error});

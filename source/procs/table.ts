@@ -1,22 +1,7 @@
-import {readLinuxProcessTable} from './linux.js';
-import {readPosixProcessTable} from './posix.js';
+import {processPlatform} from './platform/index.js';
 import type {ProcessInfo} from './types.js';
-import {readWindowsProcessTable} from './windows.js';
 
-/** Every process on this host, from the adapter for this platform; `cpu`/`memoryBytes` are null (see `sampleUsage`). */
+/** Every process on this host, from this platform's table; `cpu`/`memoryBytes` are null (see `sampleUsage`). */
 export async function readProcessTable(): Promise<ProcessInfo[]> {
-	switch (process.platform) {
-		case 'linux':
-		case 'android': {
-			return readLinuxProcessTable();
-		}
-
-		case 'win32': {
-			return readWindowsProcessTable();
-		}
-
-		default: {
-			return readPosixProcessTable();
-		}
-	}
+	return (await processPlatform().table()).processes;
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import {test} from 'node:test';
 import {loadConfig} from '../../source/config/index.js';
 import {createController} from '../../source/control/controller.js';
-import {posixControl} from '../../source/control/platform/posix.js';
+import {processPlatform} from '../../source/procs/platform/index.js';
 import type {Plan} from '../../source/control/types.js';
 import {openJournal} from '../../source/journal/index.js';
 import {spawnIdle, uniqueMarker} from '../helpers/children.js';
@@ -17,13 +17,13 @@ test('a step that throws fails with its cause, in the result and the journal, an
 		journal.close();
 	});
 	const child = spawnIdle(t, uniqueMarker());
-	const control = {
-		...posixControl,
+	const platform = {
+		...processPlatform(),
 		async probe(): Promise<never> {
 			throw new Error('EMFILE: too many open files, open \'/proc/self/stat\'');
 		},
 	};
-	const controller = createController(config, {journal, cliPath, control});
+	const controller = createController(config, {journal, cliPath, platform});
 	const target = {component: 'BRAIN_T1', account: 'T1', pid: child.pid, startToken: startTokenOf(child.pid), pids: [child.pid], why: 'component' as const, lock: null, stopSignal: 'SIGTERM' as const, stopTimeoutSeconds: 1};
 	const plan: Plan = {kind: 'shutdown', scope: 'all', summary: '', destructive: true, steps: [
 		{id: 'one', kind: 'stop', target},

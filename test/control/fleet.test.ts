@@ -9,7 +9,7 @@ import {formatLaunchTable} from '../../source/control/format.js';
 import {planLaunch} from '../../source/control/plan.js';
 import {gatherSnapshot} from '../../source/fleet/gather.js';
 import {openJournal} from '../../source/journal/index.js';
-import {posixControl} from '../../source/control/platform/posix.js';
+import {posixControl} from '../../source/procs/platform/posix-signals.js';
 import {stopInstance} from '../../source/control/stop.js';
 import {buildRecord, serializeRecord} from '../../source/locks/record.js';
 import {hostFacts} from '../../source/procs/identity.js';

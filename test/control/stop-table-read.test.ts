@@ -5,8 +5,8 @@ import {mkdirSync, mkdtempSync, rmSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
-import {posixControl} from '../../source/control/platform/posix.js';
-import type {ProcessControl} from '../../source/control/platform/index.js';
+import {posixControl} from '../../source/procs/platform/posix-signals.js';
+import type {ProcessSignals} from '../../source/runtime/ports.js';
 import {stopInstance, type StopDeps} from '../../source/control/stop.js';
 import type {StopTarget} from '../../source/control/types.js';
 import {openJournal} from '../../source/journal/index.js';
@@ -27,7 +27,7 @@ async function stubborn(t: TestContext): Promise<number> {
 }
 
 /** The real process control, counting every signal it is asked to send. */
-function countingControl(): ProcessControl & {signals: () => number} {
+function countingControl(): ProcessSignals & {signals: () => number} {
 	let signals = 0;
 	return {
 		...posixControl,

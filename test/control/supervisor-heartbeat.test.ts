@@ -63,9 +63,12 @@ test('a heartbeat write that fails (ENOSPC, then EIO) is reported with its cause
 		return heartbeat(...args);
 	});
 	const bot = await runningBot(fleet);
-	const held = fleet.lock('BRAIN_T1');
 
 	failure = 'ENOSPC';
+	await pollUntil('a failed ENOSPC beat', () => (failed >= 1 ? true : undefined));
+	// The supervisor chains its writes: once one has failed, none begun before it can still land.
+	// Read earlier, the record could be overtaken by a beat already being written on a slow machine.
+	const held = fleet.lock('BRAIN_T1');
 	await pollUntil('five failed ENOSPC beats', () => (failed >= 5 ? true : undefined));
 	failure = 'EIO';
 	const eioFrom = failed;

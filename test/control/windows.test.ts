@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {compareIdentity} from '../../source/control/identity-check.js';
-import {forceKillCommand, identityCommand, parseIdentity, requestStopCommands, taskkillOutcome} from '../../source/control/platform/windows.js';
-import {parseProcessGroup} from '../../source/control/platform/posix.js';
+import {forceKillCommand, identityCommand, parseIdentity, requestStopCommands, taskkillOutcome} from '../../source/procs/platform/windows-control.js';
+import {parseProcessGroup} from '../../source/procs/platform/posix-signals.js';
 
 test('windows stop path: a close request, then CTRL_BREAK to the group, then taskkill /T /F', () => {
 	const [close, ctrlBreak, ...rest] = requestStopCommands(4242, true);

@@ -9,8 +9,8 @@ import {chmodSync, readFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {posixControl} from '../../source/control/platform/posix.js';
-import type {ProcessControl, SignalOutcome} from '../../source/control/platform/types.js';
+import {posixControl} from '../../source/procs/platform/posix-signals.js';
+import type {ProcessSignals, SignalOutcome} from '../../source/runtime/ports.js';
 import {stopInstance} from '../../source/control/stop.js';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {openJournal} from '../../source/journal/index.js';
@@ -48,7 +48,7 @@ test('a PID reused in the middle of a stop: the new owner is never signalled, th
 	const signalled: Array<{pid: number; how: string}> = [];
 	const reused = (pid: number) => pid === bot.pid && !isAlive(bot.pid);
 	const real = (pid: number) => (reused(pid) ? reuser.pid : pid);
-	const control: ProcessControl = {
+	const control: ProcessSignals = {
 		async probe(pid) {
 			return reused(pid) ? {state: 'alive', pid, startToken: reuser.startToken, command: 'sleep infinity', startedAt: null, uid: null} : posixControl.probe(pid);
 		},

@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
-import {probeProcess} from '../../procs/identity.js';
-import type {ProcessControl, SignalOutcome} from './types.js';
+import {probeProcess} from '../identity.js';
+import type {ProcessSignals, SignalOutcome} from '../../runtime/ports.js';
 
 /** Field 5 (pgrp) of `/proc/<pid>/stat`, counted after the last `)` because the name may hold spaces and parentheses. */
 export function parseProcessGroup(stat: string): number | null {
@@ -33,7 +33,7 @@ function kill(target: number, signal: NodeJS.Signals | 0): SignalOutcome {
 	}
 }
 
-export const posixControl: ProcessControl = {
+export const posixControl: ProcessSignals = {
 	async probe(pid) {
 		return probeProcess(pid);
 	},

@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process';
-import {parseWin32Processes} from '../../procs/windows.js';
-import type {ProcessProbe} from '../../procs/types.js';
-import type {ProcessControl, SignalOutcome} from './types.js';
+import {parseWin32Processes} from '../windows.js';
+import type {ProcessProbe} from '../types.js';
+import type {ProcessSignals, SignalOutcome} from '../../runtime/ports.js';
 
 /*
  * Windows has no graceful signals. The stop path is: a cooperative close request (`taskkill
@@ -91,7 +91,7 @@ function run(command: WindowsCommand): Promise<{code: number | null; stdout: str
 	});
 }
 
-export const windowsControl: ProcessControl = {
+export const windowsControl: ProcessSignals = {
 	async probe(pid) {
 		const {code, stdout, stderr} = await run(identityCommand(pid));
 		return code === 0 ? parseIdentity(pid, stdout) : {state: 'unknown', pid, reason: stderr.trim() || `powershell exit code ${code ?? 'unknown'}`};
