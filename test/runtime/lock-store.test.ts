@@ -3,11 +3,10 @@ import {utimesSync, writeFileSync} from 'node:fs';
 import path from 'node:path';
 import {test} from 'node:test';
 import {hostFacts, selfIdentity} from '../../source/procs/identity.js';
-import type {ProcessProbe} from '../../source/procs/types.js';
 import {createFileLockStore} from '../../source/runtime/adapters/file-lock-store.js';
-import {createMemoryLockStore, MemoryLockSpace} from '../../source/runtime/adapters/memory-lock-store.js';
-import type {LockStore} from '../../source/runtime/ports.js';
+import {createMemoryLockStore} from '../../source/runtime/adapters/memory-lock-store.js';
 import {deadPid, tempLocksDir, waitUntil} from '../locks/helpers.js';
+import {FakeHost} from './fake-host.js';
 import {lockStoreContract} from './lock-store-contract.js';
 
 lockStoreContract('the filesystem store', t => {
@@ -30,37 +29,6 @@ lockStoreContract('the filesystem store', t => {
 		waitUntil: async (condition, what) => waitUntil(condition, what),
 	};
 });
-
-/** A made-up host whose process table is a set of PIDs the test says are alive. */
-class FakeHost {
-	readonly space = new MemoryLockSpace(() => this.now);
-	now = Date.parse('2026-12-02T09:00:00Z');
-	readonly host = {hostname: 'memory-host', bootId: 'boot-1', bootedAt: this.now - 86_400_000};
-	readonly #alive = new Map<number, string>();
-	#nextPid = 1000;
-
-	/** A new live process: its PID and start token. */
-	spawn(): {pid: number; startToken: string} {
-		const pid = this.#nextPid++;
-		const startToken = `start-${pid}`;
-		this.#alive.set(pid, startToken);
-		return {pid, startToken};
-	}
-
-	kill(pid: number): void {
-		this.#alive.delete(pid);
-	}
-
-	probe = (pid: number): ProcessProbe => {
-		const startToken = this.#alive.get(pid);
-		return startToken === undefined ? {state: 'gone', pid} : {state: 'alive', pid, startToken, command: `bot ${pid}`, startedAt: null, uid: null};
-	};
-
-	/** A store acting for `holder` (a new process unless given). */
-	store(holder = this.spawn()): LockStore {
-		return createMemoryLockStore({space: this.space, holder, host: this.host, context: {probe: this.probe, findLockChild: () => null}});
-	}
-}
 
 lockStoreContract('the in-memory store', () => {
 	const fake = new FakeHost();
