@@ -1,7 +1,13 @@
 import type {AcquireResult, ClearOutcome, HeldLock} from '../../locks/index.js';
 import type {ClearFailure} from '../../locks/clear.js';
 import type {ChildIdentity, LockInspection, SupervisorState} from '../../locks/types.js';
-import type {WatchLocksOptions} from '../watch-locks.js';
+
+export interface WatchLocksOptions {
+	/** Called once the watch is reporting changes (the filesystem store: once it has read the directory). */
+	onReady?: () => void;
+	/** Watch errors (the directory vanished, too many watchers); a deck's poll still refreshes it. */
+	onError?: (error: Error) => void;
+}
 
 /** What a holder records beside itself when it takes a lock. */
 export interface LockAcquireOptions {
