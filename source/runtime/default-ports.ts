@@ -15,6 +15,11 @@ export interface RuntimePorts {
 	events: EventLog;
 }
 
+/** The config's locks directory as a LockStore, judged with the config's match patterns and remote expiry. */
+export function defaultLockStore(config: FleetConfig): LockStore {
+	return createFileLockStore(config.locksDir, judgeContext(config));
+}
+
 /**
  * The one place the runtime's ports meet today's adapters: the config's locks directory, judged
  * with the config's match patterns and remote expiry; HTTP and status-file sources; the SQLite
@@ -22,7 +27,7 @@ export interface RuntimePorts {
  */
 export function defaultPorts(config: FleetConfig, journal: Journal): RuntimePorts {
 	return {
-		locks: createFileLockStore(config.locksDir, judgeContext(config)),
+		locks: defaultLockStore(config),
 		status: sourceStatusFeed,
 		events: journal,
 	};
