@@ -2,6 +2,7 @@ import {cliPath} from '../control/cli-path.js';
 import {createController} from '../control/controller.js';
 import type {FleetConfig} from '../config/types.js';
 import {exitCode} from '../exit-codes.js';
+import {defaultPorts} from '../runtime/default-ports.js';
 import {startLiveFleet} from '../runtime/live-fleet.js';
 import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import {runTui} from '../ui/run-tui.js';
@@ -22,7 +23,7 @@ export async function runDeck(config: FleetConfig, options: {noColor: boolean}):
 
 	journal.record(configLoadedEvent(config, 'the deck'));
 	const stopPruning = schedulePruning(journal, {everyMs: pruneEveryMs, firstAfterMs: 0});
-	const live = startLiveFleet(config, journal);
+	const live = startLiveFleet(config, defaultPorts(config, journal));
 	try {
 		await runTui({sources: live, controller: createController(config, {journal, cliPath}), noColor: options.noColor});
 	} catch (error) {

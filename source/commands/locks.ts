@@ -1,10 +1,10 @@
 import {loadConfig} from '../config/index.js';
 import {exitCode} from '../exit-codes.js';
-import {judgeContext} from '../fleet/gather.js';
+import {defaultLockStore} from '../runtime/default-ports.js';
 import {lockView} from '../fleet/component.js';
 import type {LockView} from '../fleet/types.js';
 import {lockClearedEvent, openJournal, warnOnStderr} from '../journal/index.js';
-import {clearAll, clearStale, list, LocksDirError} from '../locks/index.js';
+import {LocksDirError} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {printable} from '../text/printable.js';
 import {fit} from '../text/width.js';
@@ -100,7 +100,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 	}
 
 	const config = loadConfig({config: cli.flags.config, cwd: process.cwd(), locksDir: cli.flags.locksDir});
-	const context = judgeContext(config);
+	const store = defaultLockStore(config);
 	const now = Date.now();
 	const print = (views: LockView[], text: string) => {
 		process.stdout.write(`${cli.flags.json ? JSON.stringify(views, null, 2) : text}\n`);
@@ -108,14 +108,14 @@ export async function locksCommand(argv: string[]): Promise<number> {
 
 	switch (action) {
 		case 'list': {
-			const {value: locks, missing} = await orNothing(async () => list(config.locksDir, context), []);
+			const {value: locks, missing} = await orNothing(async () => store.list(), []);
 			const views = locks.map(lock => lockView(lock, now));
 			print(views, formatLocks(views, config.locksDir, missing));
 			return exitCode.ok;
 		}
 
 		case 'clear-stale': {
-			const {removed, kept, failed} = (await orNothing(async () => clearStale(config.locksDir, context), {removed: [], kept: [], failed: []})).value;
+			const {removed, kept, failed} = (await orNothing(async () => store.clearStale(), {removed: [], kept: [], failed: []})).value;
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => printable(`removed ${view.name} (${view.verdict}): ${view.reason}`)),
@@ -131,7 +131,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 		case 'clear-all': {
 			if (!cli.flags.force) {
 				// Exactly what --force would remove: regular lockfiles, never a directory, symlink or FIFO.
-				const views = (await orNothing(async () => clearAll(config.locksDir, {dryRun: true, context}), {removed: [], failed: []})).value.removed.map(lock => lockView(lock, now));
+				const views = (await orNothing(async () => store.clearAll({dryRun: true}), {removed: [], failed: []})).value.removed.map(lock => lockView(lock, now));
 				const names = views.map(view => printable(`  ${view.name} (${view.verdict}, PID ${view.pid ?? '-'})`));
 				throw new UsageError([
 					`clear-all removes every lock, including live ones, which lets a second copy start. Nothing was removed.`,
@@ -140,7 +140,7 @@ export async function locksCommand(argv: string[]): Promise<number> {
 				].join('\n'));
 			}
 
-			const {removed, failed} = (await orNothing(async () => clearAll(config.locksDir, {context}), {removed: [], failed: []})).value;
+			const {removed, failed} = (await orNothing(async () => store.clearAll(), {removed: [], failed: []})).value;
 			const views = removed.map(lock => lockView(lock, now));
 			const text = [
 				...views.map(view => printable(`removed ${view.name} (${view.verdict}${view.verdict === 'live' ? ': its holder still runs' : ''})`)),

@@ -3,6 +3,7 @@ import {loadConfig, watcherLockName} from '../config/index.js';
 import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
 import type {NewEvent} from '../journal/types.js';
 import {createLocksDir} from '../locks/index.js';
+import {defaultPorts} from '../runtime/default-ports.js';
 import {watchFleet} from '../runtime/fleet-watcher.js';
 import type {Standing} from '../runtime/writer-election.js';
 import {printable} from '../text/printable.js';
@@ -78,7 +79,7 @@ export async function watchCommand(argv: string[]): Promise<number> {
 	try {
 		await watchFleet({
 			config,
-			journal,
+			ports: defaultPorts(config, journal),
 			signal: stop.signal,
 			onRecorded: event => process.stdout.write(eventLine(event)),
 			onStanding: standing => process.stderr.write(`fleetdeck watch: ${describeStanding(standing)}\n`),

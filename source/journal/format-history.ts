@@ -1,5 +1,5 @@
 import {styleText} from 'node:util';
-import {columnWidth} from '../report/columns.js';
+import {columnWidth} from '../text/columns.js';
 import {printable} from '../text/printable.js';
 import {fit} from '../text/width.js';
 import type {EventLevel, JournalEvent} from './types.js';

@@ -1,4 +1,4 @@
-import {columnWidth} from '../report/columns.js';
+import {columnWidth} from '../text/columns.js';
 import {fit} from '../text/width.js';
 import type {ComponentReport, ReportJson} from './types.js';
 

@@ -1,13 +1,11 @@
 import {promises as fs} from 'node:fs';
 import path from 'node:path';
-import {judgeFacts, type JudgeContext} from './context.js';
+import type {JudgeContext} from './context.js';
 import {errnoOf, LocksDirError} from './errors.js';
 import {assertLocksDir, lockPaths, readEntry} from './files.js';
 import {lockNameOf, validateLockName} from './name.js';
-import {parseLock} from './parse.js';
-import {findLockChild} from '../procs/lock-env.js';
-import {isStale, type LockInspection} from './types.js';
-import {judge} from './verdict.js';
+import {judgeStoredLock} from './judge-lock.js';
+import type {LockInspection} from './types.js';
 
 /** Throw when `name` could not be a lock name (and so could point outside the locks directory). */
 export function assertLockName(name: string): void {
@@ -36,22 +34,7 @@ export async function inspectEntry(dir: string, name: string, context?: JudgeCon
 		}
 
 		case 'read': {
-			let record = parseLock(name, entry.raw);
-			const facts = judgeFacts(context, name, entry);
-			let judgement = judge(record, facts);
-			// A supervisor's lock that names no child yet: its bot may have been started in the moment
-			// before the supervisor was killed. Stale only once no process carries this lock's token.
-			// Anyone who can read the lockfile can start a process with that token, so the claimant is
-			// judged like any recorded child, its owner included: another user's is `unknown`.
-			if (isStale(judgement.verdict) && !('error' in record) && record.supervisor !== null && record.child === null && record.token !== null) {
-				const child = (context?.findLockChild ?? findLockChild)(name, record.token);
-				if (child !== null) {
-					record = {...record, child};
-					judgement = judge(record, facts);
-				}
-			}
-
-			return {...base, ...judgement, record: 'error' in record ? null : record, raw: entry.raw, mtimeMs: entry.mtimeMs};
+			return {...base, ...judgeStoredLock(name, entry, context), raw: entry.raw, mtimeMs: entry.mtimeMs};
 		}
 	}
 }

@@ -12,9 +12,9 @@ export interface HeldLock {
 	token: number;
 }
 
-type Ownership = {ours: true; raw: Buffer; record: ParsedLock} | {ours: false; reason: string};
+export type Ownership = {ours: true; raw: Buffer; record: ParsedLock} | {ours: false; reason: string};
 
-function describeHolder(holder: {pid: number; startToken: string | null; token: number | null}): string {
+export function describeHolder(holder: {pid: number; startToken: string | null; token: number | null}): string {
 	return `PID ${holder.pid} (start token ${holder.startToken ?? 'none'}, token ${holder.token ?? 'none'})`;
 }
 
@@ -39,7 +39,12 @@ async function checkOwnership(file: string, name: string, held: HeldLock): Promi
 		}
 	}
 
-	const record = parseLock(name, entry.raw);
+	return ownershipOf(name, entry.raw, held);
+}
+
+/** Whether the record `raw` is still the caller's lock (a v1 record with its pid, startToken and token); if not, why. */
+export function ownershipOf(name: string, raw: Buffer, held: HeldLock): Ownership {
+	const record = parseLock(name, raw);
 	if ('error' in record) {
 		return {ours: false, reason: `${name}.lock is unreadable (${record.error}); left alone`};
 	}
@@ -48,7 +53,7 @@ async function checkOwnership(file: string, name: string, held: HeldLock): Promi
 		return {ours: false, reason: `${name}.lock is held by ${describeHolder(record)}, not by ${describeHolder(held)}; left alone`};
 	}
 
-	return {ours: true, raw: entry.raw, record};
+	return {ours: true, raw, record};
 }
 
 /** Remove the lock only if it is still the caller's (pid + startToken + token); otherwise leave it and say why. */
@@ -93,9 +98,15 @@ export async function heartbeat(dir: string, name: string, held: HeldLock, updat
 		return false;
 	}
 
+	await replaceFile(file, refreshedRecord(ownership.raw, update, new Date()));
+	return true;
+}
+
+/** The bytes a heartbeat writes: `raw` with `heartbeatAt` set to `at` and what `update` names replaced; unknown fields kept. */
+export function refreshedRecord(raw: Buffer, update: {child?: ChildIdentity | null; supervisor?: SupervisorState | null}, at: Date): Buffer {
 	// Decoded as the parser decoded it (a holder's own record read as UTF-16 must not throw here).
-	const record = JSON.parse(decodeRecord(ownership.raw)) as Record<string, unknown>;
-	record['heartbeatAt'] = new Date().toISOString();
+	const record = JSON.parse(decodeRecord(raw)) as Record<string, unknown>;
+	record['heartbeatAt'] = at.toISOString();
 	if (update.child !== undefined) {
 		record['child'] = update.child;
 	}
@@ -106,6 +117,5 @@ export async function heartbeat(dir: string, name: string, held: HeldLock, updat
 		record['supervisor'] = update.supervisor;
 	}
 
-	await replaceFile(file, serializeRecord(record));
-	return true;
+	return serializeRecord(record);
 }

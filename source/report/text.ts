@@ -2,7 +2,7 @@ import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
 import {printable} from '../text/printable.js';
 import {displayWidth, fit} from '../text/width.js';
 import {levelWords, problemLevels, type ProblemLevel} from '../vocabulary.js';
-import {wrap} from './columns.js';
+import {wrap} from '../text/columns.js';
 
 function stateText(component: ComponentView): string {
 	return component.instances > 1 ? `${component.state} x${component.instances}` : component.state;

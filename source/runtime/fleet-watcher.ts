@@ -1,11 +1,13 @@
 import type {FleetConfig} from '../config/types.js';
-import type {Journal, NewEvent} from '../journal/types.js';
+import type {NewEvent} from '../journal/types.js';
+import type {RuntimePorts} from './default-ports.js';
 import {startLiveFleet} from './live-fleet.js';
 import type {Standing} from './writer-election.js';
 
 export interface WatchFleetOptions {
 	config: FleetConfig;
-	journal: Journal;
+	/** The adapters to read the fleet through and journal its changes to (`defaultPorts` outside tests). */
+	ports: RuntimePorts;
 	/** Aborted to stop: the loop ends after the poll under way, and the writer's lock is released. */
 	signal: AbortSignal;
 	/** Each fleet change journaled. */
@@ -46,8 +48,8 @@ async function pause(ms: number, signal: AbortSignal): Promise<void> {
  * released.
  */
 export async function watchFleet(options: WatchFleetOptions): Promise<void> {
-	const {config, journal, signal, onStanding = () => {}} = options;
-	const live = startLiveFleet(config, journal, {by: 'the watcher', onRecorded: options.onRecorded, onWarning: options.onWarning});
+	const {config, ports, signal, onStanding = () => {}} = options;
+	const live = startLiveFleet(config, ports, {by: 'the watcher', onRecorded: options.onRecorded, onWarning: options.onWarning});
 	let wasWriter: boolean | null = null;
 	let readError: string | null = null;
 	try {

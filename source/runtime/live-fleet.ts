@@ -1,12 +1,12 @@
-import {checkServiceHealth, DriftTracker, startAccountPollers, type DriftItem, type DriftObservation, type HealthLevel} from '../broker/index.js';
+import {DriftTracker, startAccountPollers, type DriftItem, type DriftObservation, type HealthLevel} from '../broker/index.js';
 import type {FleetConfig} from '../config/types.js';
 import type {BrokerFacts} from '../fleet/broker-facts.js';
 import {fleetChanges} from '../fleet/changes.js';
-import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
+import {gatherSnapshot} from '../fleet/gather.js';
 import type {FleetSnapshot} from '../fleet/types.js';
-import type {Journal, NewEvent} from '../journal/index.js';
+import type {NewEvent} from '../journal/types.js';
 import type {DeckSources} from './deck-sources.js';
-import {watchLocks} from './watch-locks.js';
+import type {RuntimePorts} from './default-ports.js';
 import {createWriterElection, type WriterElection} from './writer-election.js';
 
 export interface LiveFleetOptions {
@@ -44,13 +44,14 @@ function driftEvents(accountId: string, observation: DriftObservation): NewEvent
  * a watcher, must never count one duplicate twice. Changes are still tracked while another process
  * writes, so a deck taking over records only what changes after it did.
  */
-export function startLiveFleet(config: FleetConfig, journal: Journal, options: LiveFleetOptions = {}): LiveFleet {
+export function startLiveFleet(config: FleetConfig, ports: RuntimePorts, options: LiveFleetOptions = {}): LiveFleet {
+	const {locks, status, events: journal} = ports;
 	const by = options.by ?? 'the deck';
 	const pollMs = config.pollSeconds * 1000;
 	// Tried at most twice a poll interval: a deck's rebuilds come from its poll timer and from
 	// every lock change, the writer's own heartbeat included. The first try starts now, before
 	// the pollers' first results can bring drift to journal.
-	const election = createWriterElection({locksDir: config.locksDir, context: judgeContext(config), journal, by, minIntervalMs: pollMs / 2, onWarning: options.onWarning});
+	const election = createWriterElection({locks, journal, by, minIntervalMs: pollMs / 2, onWarning: options.onWarning});
 	void election.refresh();
 	const isWriter = () => election.standing().writer;
 	const write = (event: NewEvent) => {
@@ -62,6 +63,7 @@ export function startLiveFleet(config: FleetConfig, journal: Journal, options: L
 	const drift = new Map<string, DriftItem[]>();
 	const sampledAt = new Map<string, number>();
 	const pollers = startAccountPollers(config.accounts, {
+		fetch: async (source, fetchOptions) => status.fetch(source, fetchOptions),
 		onChange(result) {
 			const observation = trackers.get(result.accountId)?.observe(result.snapshot, Date.now());
 			if (observation) {
@@ -86,7 +88,7 @@ export function startLiveFleet(config: FleetConfig, journal: Journal, options: L
 		await Promise.all(
 			config.services.map(async service => {
 				if (service.health) {
-					services.set(service.name, await checkServiceHealth(service.health.url, service.health.timeoutSeconds));
+					services.set(service.name, await status.checkService(service.health.url, service.health.timeoutSeconds));
 				}
 			}),
 		);
@@ -137,7 +139,7 @@ export function startLiveFleet(config: FleetConfig, journal: Journal, options: L
 			remember(snapshot, writer);
 			return snapshot;
 		},
-		watchLocks: onChange => watchLocks(config.locksDir, onChange),
+		watchLocks: onChange => locks.watch(onChange),
 		recentEvents: limit => journal.events({limit}),
 		latency: (account, limit) => journal.samples(account, limit).flatMap(sample => (sample.latencyMs === null ? [] : [sample.latencyMs])),
 		async dispose() {

@@ -1,12 +1,8 @@
 import path from 'node:path';
 import {watch} from 'chokidar';
+import type {WatchLocksOptions} from './ports/lock-store.js';
 
-export interface WatchLocksOptions {
-	/** Called once the watcher has read the directory and is reporting changes. */
-	onReady?: () => void;
-	/** Watch errors (the directory vanished, too many watchers); the poll still refreshes the deck. */
-	onError?: (error: Error) => void;
-}
+export type {WatchLocksOptions};
 
 /**
  * Only `*.lock` files are locks; acquire's private temp files (`X.lock.tmp.<pid>.<hex>`), takeover

@@ -1,16 +1,14 @@
 import {watcherLockName} from '../config/schema.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
-import type {Journal} from '../journal/types.js';
-import {acquire, heartbeat, LocksDirError, release, type HeldLock, type JudgeContext} from '../locks/index.js';
+import {LocksDirError, type HeldLock} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
+import type {EventSink, LockStore} from './ports.js';
 
 export interface WriterElectionOptions {
-	/** The locks directory the fleet's locks live in; the writer's lock is taken there. */
-	locksDir: string;
-	/** How an existing writer lock is judged (the same context the fleet's locks are judged with). */
-	context: JudgeContext;
+	/** The store the fleet's locks live in; the writer's lock is taken there, judged as the fleet's are. */
+	locks: LockStore;
 	/** Where taking over a stale writer lock, and becoming or ceasing to be the writer, are recorded. */
-	journal: Journal;
+	journal: EventSink;
 	/** Who stands, in the journal's words: "the watcher", "the deck". */
 	by: string;
 	/**
@@ -61,7 +59,7 @@ function errorText(error: unknown): string {
  * takes over on proof that its holder is gone). Two writers would double-count every duplicate.
  */
 export function createWriterElection(options: WriterElectionOptions): WriterElection {
-	const {locksDir, context, journal, by, minIntervalMs, onWarning = () => {}, now = Date.now} = options;
+	const {locks, journal, by, minIntervalMs, onWarning = () => {}, now = Date.now} = options;
 	const name = watcherLockName;
 	let held: HeldLock | null = null;
 	let current: Standing = {writer: false, holder: null, why: 'not tried yet'};
@@ -80,7 +78,7 @@ export function createWriterElection(options: WriterElectionOptions): WriterElec
 
 	const keep = async (ours: HeldLock): Promise<boolean> => {
 		try {
-			if (await heartbeat(locksDir, name, ours)) {
+			if (await locks.heartbeat(name, ours)) {
 				return true;
 			}
 		} catch (error) {
@@ -97,10 +95,10 @@ export function createWriterElection(options: WriterElectionOptions): WriterElec
 	const take = async (): Promise<Standing> => {
 		let result;
 		try {
-			result = await acquire(locksDir, name, {account: null, context});
+			result = await locks.acquire(name, {account: null});
 		} catch (error) {
 			const why = error instanceof LocksDirError && error.code === 'ENOENT'
-				? `the locks directory ${locksDir} does not exist yet`
+				? `the locks directory ${locks.location} does not exist yet`
 				: `cannot take ${name}.lock: ${errorText(error)}`;
 			if (!(error instanceof LocksDirError && error.code === 'ENOENT')) {
 				warn(why);
@@ -165,7 +163,7 @@ export function createWriterElection(options: WriterElectionOptions): WriterElec
 				return;
 			}
 
-			const released = await release(locksDir, name, ours).catch((error: unknown) => ({released: false, reason: errorText(error)}));
+			const released = await locks.release(name, ours).catch((error: unknown) => ({released: false, reason: errorText(error)}));
 			journal.record({
 				kind: 'lock.released',
 				level: released.released ? 'info' : 'warn',

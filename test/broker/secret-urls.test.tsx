@@ -6,6 +6,7 @@ import {test, type TestContext} from 'node:test';
 import React from 'react';
 import {render} from 'ink-testing-library';
 import {loadConfig} from '../../source/config/index.js';
+import {defaultPorts} from '../../source/runtime/default-ports.js';
 import {startLiveFleet} from '../../source/runtime/live-fleet.js';
 import {openJournal} from '../../source/journal/index.js';
 import {Deck} from '../../source/ui/deck/index.js';
@@ -76,7 +77,7 @@ test('the deck shows the failing poll and the health check without their secrets
 	const dir = await fleetWithSecretUrls(t);
 	const config = loadConfig({cwd: dir});
 	const journal = openJournal(path.join(dir, 'journal.db'));
-	const live = startLiveFleet(config, journal);
+	const live = startLiveFleet(config, defaultPorts(config, journal));
 	const fleet = createFleetStore({sources: live});
 	const actions = createActionStore({controller: new FakeController(), onSettled: fleet.refresh});
 	const ink = render(<Deck fleet={fleet} actions={actions} theme={createTheme({color: false, unicode: true})} pollSeconds={config.pollSeconds} size={{columns: 200, rows: 60}} onQuit={() => {}}/>);

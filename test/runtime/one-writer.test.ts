@@ -4,6 +4,7 @@ import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {loadConfig, watcherLockName} from '../../source/config/index.js';
 import {openJournal} from '../../source/journal/index.js';
+import {defaultPorts} from '../../source/runtime/default-ports.js';
 import {startLiveFleet, type LiveFleet} from '../../source/runtime/live-fleet.js';
 import {createFleetStore, type FleetStore} from '../../source/ui/store/fleet-store.js';
 import {pollUntil} from '../helpers/children.js';
@@ -20,7 +21,7 @@ interface Deck {
 function openDeck(t: TestContext, fleet: WatchFleet): Deck {
 	const config = loadConfig({cwd: fleet.dir});
 	const journal = openJournal(config.journal);
-	const live = startLiveFleet(config, journal);
+	const live = startLiveFleet(config, defaultPorts(config, journal));
 	const deck: Deck = {live, store: createFleetStore({sources: {...live, snapshot: async () => {
 		const snapshot = await live.snapshot();
 		deck.polls++;

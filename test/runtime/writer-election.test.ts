@@ -8,10 +8,13 @@ import {ConfigError} from '../../source/config/errors.js';
 import {buildSnapshot} from '../../source/fleet/build-snapshot.js';
 import {openJournal} from '../../source/journal/index.js';
 import type {Journal} from '../../source/journal/types.js';
+import {createFileLockStore} from '../../source/runtime/adapters/file-lock-store.js';
+import {createMemoryEventLog} from '../../source/runtime/adapters/memory-event-log.js';
 import {createWriterElection, type WriterElection} from '../../source/runtime/writer-election.js';
 import {strayLocks} from '../../source/ui/services-row/index.js';
 import {tempDir, writeLock} from '../helpers/cli.js';
 import {lock, now} from '../helpers/fleet-data.js';
+import {FakeHost} from './fake-host.js';
 
 function setup(t: TestContext): {locksDir: string; journal: Journal} {
 	const dir = tempDir(t);
@@ -25,7 +28,7 @@ function setup(t: TestContext): {locksDir: string; journal: Journal} {
 }
 
 function election(t: TestContext, locksDir: string, journal: Journal, by: string, clock?: {now: number}): WriterElection {
-	const created = createWriterElection({locksDir, context: {}, journal, by, minIntervalMs: 1000, now: clock ? () => clock.now : undefined});
+	const created = createWriterElection({locks: createFileLockStore(locksDir), journal, by, minIntervalMs: 1000, now: clock ? () => clock.now : undefined});
 	t.after(async () => created.close());
 	return created;
 }
@@ -132,4 +135,31 @@ test('the deck lists the writer lock among other locks only when it is stale (li
 	const strays = (verdict: 'live' | 'stale-dead') => strayLocks(buildSnapshot({config, locks: [lock(watcherLockName, verdict, {pid: 4242}), lock('OLD_BOT', 'stale-dead')], locksError: null, processes: [], now, host: 'h', selfPid: 1})).map(view => view.name);
 	assert.deepEqual(strays('live'), []);
 	assert.deepEqual(strays('stale-dead'), [watcherLockName]);
+});
+
+test('on in-memory ports: one writer among stores playing two processes; when the writer dies, the other takes over on proof and says so', async t => {
+	const fake = new FakeHost();
+	const events = createMemoryEventLog({now: () => fake.now});
+	const watcherProcess = fake.spawn();
+	const watcher = createWriterElection({locks: fake.store(watcherProcess), journal: events, by: 'the watcher', minIntervalMs: 0, now: () => fake.now});
+	const deck = createWriterElection({locks: fake.store(), journal: events, by: 'the deck', minIntervalMs: 0, now: () => fake.now});
+	t.after(async () => {
+		await deck.close();
+	});
+	assert.deepEqual(await watcher.refresh(), {writer: true});
+	const standing = await deck.refresh();
+	assert.ok(!standing.writer && standing.holder?.verdict === 'live' && standing.holder.record?.pid === watcherProcess.pid, JSON.stringify(standing));
+
+	// Killed outright: no release, its lock stays behind naming a PID the process table no longer has.
+	fake.kill(watcherProcess.pid);
+	assert.deepEqual(await deck.refresh(), {writer: true});
+	assert.deepEqual(events.all.map(event => event.kind), ['lock.acquired', 'lock.cleared', 'lock.acquired']);
+	assert.match(events.all[1]?.message ?? '', /the deck .* taking it over removed fleetdeck-watch\.lock \(stale-dead/);
+	assert.match(events.all[2]?.message ?? '', /taken by the deck .*token 2\)/);
+	const held = await fake.store().inspect(watcherLockName);
+	assert.equal(held?.verdict, 'live');
+	assert.equal(held?.record?.token, 2);
+	await deck.close();
+	assert.equal(await fake.store().inspect(watcherLockName), null, 'closing released it');
+	assert.equal(events.events({kinds: ['lock.released']}).length, 1);
 });

@@ -1,5 +1,5 @@
-import {printable} from '../text/printable.js';
-import {displayWidth, sliceToWidth} from '../text/width.js';
+import {printable} from './printable.js';
+import {displayWidth, sliceToWidth} from './width.js';
 
 /** Width in display cells of the widest value once printable, at least `min` and at most `max`. */
 export function columnWidth(values: readonly string[], min: number, max: number): number {

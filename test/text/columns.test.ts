@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
-import {columnWidth, wrap} from '../../source/report/columns.js';
+import {columnWidth, wrap} from '../../source/text/columns.js';
 import {displayWidth} from '../../source/text/width.js';
 
 test('columnWidth measures printable text in display cells', () => {
