@@ -6,7 +6,7 @@ import {hostFacts, probeProcess} from '../procs/identity.js';
 import type {Matcher} from '../procs/matcher.js';
 import {processPlatform} from '../procs/platform/index.js';
 import {probeFromTable} from '../procs/table-probe.js';
-import type {ProcessPlatform, TableRead} from '../runtime/ports.js';
+import type {ProcessPlatform, TableRead} from '../runtime/ports/process-platform.js';
 import {assessOnce, checkServiceHealth} from '../broker/index.js';
 import type {BrokerFacts} from './broker-facts.js';
 import {buildSnapshot} from './build-snapshot.js';

@@ -2,7 +2,7 @@ import {hostFacts, probeProcess} from '../procs/identity.js';
 import type {Matcher} from '../procs/matcher.js';
 import type {ProbedLock} from '../procs/table-probe.js';
 import type {HostFacts, ProcessProbe} from '../procs/types.js';
-import type {ProcessIdentity} from '../runtime/ports.js';
+import type {ProcessIdentity} from '../runtime/ports/process-platform.js';
 import type {ChildIdentity} from './types.js';
 import type {JudgeFacts} from './verdict.js';
 

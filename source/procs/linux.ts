@@ -1,7 +1,7 @@
 import {close, open, read} from 'node:fs';
 import {readdir} from 'node:fs/promises';
 import {promisify} from 'node:util';
-import type {ProcessTable} from '../runtime/ports.js';
+import type {ProcessTable} from '../runtime/ports/process-platform.js';
 import {hostFacts, parseCmdline, parseProcStat, parseStatusUid, startTicksToEpochMs} from './identity.js';
 import type {ProcessInfo} from './types.js';
 

@@ -1,4 +1,4 @@
-import type {TableRead} from '../runtime/ports.js';
+import type {TableRead} from '../runtime/ports/process-platform.js';
 import type {ProcessProbe} from './types.js';
 
 /** What a lock verdict may tell a table probe about the lockfile that names the PID. */

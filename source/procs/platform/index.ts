@@ -1,4 +1,4 @@
-import type {ProcessPlatform} from '../../runtime/ports.js';
+import type {ProcessPlatform} from '../../runtime/ports/process-platform.js';
 import {linuxPlatform} from './linux.js';
 import {posixPlatform} from './posix.js';
 import {windowsPlatform} from './windows.js';

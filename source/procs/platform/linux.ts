@@ -1,4 +1,4 @@
-import type {ProcessPlatform} from '../../runtime/ports.js';
+import type {ProcessPlatform} from '../../runtime/ports/process-platform.js';
 import {selfIdentity} from '../identity.js';
 import {readLinuxTable} from '../linux.js';
 import {posixControl} from './posix-signals.js';

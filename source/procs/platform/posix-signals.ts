@@ -1,6 +1,6 @@
 import {readFileSync} from 'node:fs';
 import {probeProcess} from '../identity.js';
-import type {ProcessSignals, SignalOutcome} from '../../runtime/ports.js';
+import type {ProcessSignals, SignalOutcome} from '../../runtime/ports/process-platform.js';
 
 /** Field 5 (pgrp) of `/proc/<pid>/stat`, counted after the last `)` because the name may hold spaces and parentheses. */
 export function parseProcessGroup(stat: string): number | null {

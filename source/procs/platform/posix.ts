@@ -1,4 +1,4 @@
-import type {ProcessIdentity, ProcessPlatform} from '../../runtime/ports.js';
+import type {ProcessIdentity, ProcessPlatform} from '../../runtime/ports/process-platform.js';
 import {readPosixProcessTable} from '../posix.js';
 import {posixControl} from './posix-signals.js';
 import {spawnDetached} from './spawn.js';

@@ -1,5 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process';
-import type {SupervisedSpawn} from '../../runtime/ports.js';
+import type {SupervisedSpawn} from '../../runtime/ports/process-platform.js';
 
 /**
  * Start a process in its own process group (POSIX: its own session), so a stop reaches its own

@@ -1,7 +1,7 @@
 import {execFile} from 'node:child_process';
 import {parseWin32Processes} from '../windows.js';
 import type {ProcessProbe} from '../types.js';
-import type {ProcessSignals, SignalOutcome} from '../../runtime/ports.js';
+import type {ProcessSignals, SignalOutcome} from '../../runtime/ports/process-platform.js';
 
 /*
  * Windows has no graceful signals. The stop path is: a cooperative close request (`taskkill

@@ -1,4 +1,4 @@
-import type {ProcessIdentity, ProcessPlatform} from '../../runtime/ports.js';
+import type {ProcessIdentity, ProcessPlatform} from '../../runtime/ports/process-platform.js';
 import {readWindowsProcessTable} from '../windows.js';
 import {spawnDetached} from './spawn.js';
 import {windowsControl} from './windows-control.js';
