@@ -147,6 +147,45 @@ export function layerViolations(files: ReadonlyMap<string, string>, table: Layer
 	return violations;
 }
 
+/**
+ * DESIGN.md §2, docs/architecture.md "Layers": faces depend on `runtime/` and the vocabulary only.
+ * A face (layer 4) may import layer 0, other faces, and the `runtime/` entry itself; not
+ * `control/` (layer 3 beside `runtime/`), `fleet/` or any adapter, nor `runtime/ports/` directly
+ * (the port types are offered by `runtime/ports.ts`). The runtime's modules re-export what faces
+ * render and call (`runtime/config.ts`, `runtime/control.ts`, `runtime/journal.ts`,
+ * `runtime/snapshot.ts`, …), so a face that needs more asks the runtime for it.
+ */
+const faceRank = 4;
+const faceMayImport = {ranks: [0, faceRank], entries: ['runtime/']};
+
+/** Each import from a face to a module neither the runtime's own nor of the layers faces may use. */
+export function faceViolations(files: ReadonlyMap<string, string>, table: LayerTable): Violation[] {
+	const violations: Violation[] = [];
+	for (const [relative, text] of files) {
+		const from = table.get(entryOf(relative, table) ?? '');
+		if (from?.rank !== faceRank) {
+			continue;
+		}
+
+		for (const found of importsOf(relative, text)) {
+			if (!found.specifier.startsWith('.')) {
+				continue;
+			}
+
+			const target = path.posix.normalize(path.posix.join(path.posix.dirname(relative), found.specifier));
+			const entry = entryOf(target, table);
+			const to = entry === undefined ? undefined : table.get(entry);
+			if (target.startsWith('../') || entry === undefined || to === undefined || faceMayImport.ranks.includes(to.rank) || faceMayImport.entries.includes(entry)) {
+				continue;
+			}
+
+			violations.push({at: `source/${relative}:${found.line}`, imports: `source/${target}`, why: `a face imports ${entry} (${to.layer}) directly: faces reach the world through runtime/${found.typeOnly ? ' (type only)' : ''}`});
+		}
+	}
+
+	return violations;
+}
+
 function sourceFiles(root: string): Map<string, string> {
 	const files = new Map<string, string>();
 	const walk = (dir: string) => {
@@ -168,18 +207,13 @@ function sourceFiles(root: string): Map<string, string> {
  * Imports that break the rule today, each with the reason it is not fixed yet. The test fails when
  * one is fixed too, so this list only ever shrinks by being edited.
  */
-const knownExceptions: ReadonlyArray<{at: string; imports: string; because: string}> = [
-	{
-		at: 'source/demo/stage.ts:17',
-		imports: 'fixtures/broker-sim.js',
-		because: '`fleetdeck demo` runs the broker simulator, which lives (with its own CLI and tests) in fixtures/ and ships from there (package.json "files"); moving it under source/ is its own change',
-	},
-	{
-		at: 'source/demo/workspace.ts:8',
-		imports: 'fixtures/broker-sim.js',
-		because: 'the same simulator, its type (erased, but the coupling is the same)',
-	},
-];
+const knownExceptions: ReadonlyArray<{at: string; imports: string; because: string}> = [];
+
+/**
+ * Face imports that bypass the runtime today, each with its reason; like the list above, the
+ * test fails when one is fixed, so it only shrinks.
+ */
+const knownFaceExceptions: ReadonlyArray<{at: string; imports: string; because: string}> = [];
 
 const doc = readFileSync(path.join(repoRoot, 'docs', 'architecture.md'), 'utf8');
 const table = parseLayerTable(doc);
@@ -191,6 +225,30 @@ test('no import in source/ runs from a lower layer to a higher one, beyond the l
 		knownExceptions.map(exception => `${exception.at} → ${exception.imports}`).sort(),
 		`layer violations:\n${found.map(violation => `${violation.at} → ${violation.imports}: ${violation.why}`).join('\n')}`,
 	);
+});
+
+test('faces import only runtime/, layer 0 and other faces, beyond the listed exceptions', () => {
+	const found = faceViolations(sourceFiles(path.join(repoRoot, 'source')), table);
+	assert.deepEqual(
+		found.map(violation => `${violation.at} → ${violation.imports}`).sort(),
+		knownFaceExceptions.map(exception => `${exception.at} → ${exception.imports}`).sort(),
+		`face imports past the runtime:\n${found.map(violation => `${violation.at} → ${violation.imports}: ${violation.why}`).join('\n')}`,
+	);
+});
+
+test('the face rule lets a face use runtime/, layer 0 and faces, and flags the rest', () => {
+	const miniTable: LayerTable = new Map([['text/', {rank: 0, layer: '0 base'}], ['locks/', {rank: 1, layer: '1 adapters'}], ['runtime/ports/', {rank: 1, layer: '1 adapters'}], ['fleet/', {rank: 2, layer: '2 core'}], ['runtime/', {rank: 3, layer: '3 runtime'}], ['control/', {rank: 3, layer: '3 runtime'}], ['ui/', {rank: 4, layer: '4 faces'}], ['report/', {rank: 4, layer: '4 faces'}], ['cli.tsx', {rank: 5, layer: '5 entry'}]]);
+	const mini = new Map([
+		['ui/a.ts', "import {r} from '../runtime/config.js';\nimport {t} from '../text/width.js';\nimport {j} from '../report/json.js';\nimport type {F} from '../fleet/types.js';\nimport {c} from '../control/controller.js';\nimport {l} from '../locks/index.js';\nimport type {P} from '../runtime/ports/lock-store.js';\nimport {n} from 'node:fs';"],
+		['runtime/config.ts', "export {loadConfig} from '../config/index.js';"],
+		['cli.tsx', "import {l} from './locks/index.js';"],
+	]);
+	assert.deepEqual(faceViolations(mini, miniTable).map(violation => `${violation.at} ${violation.imports}`), [
+		'source/ui/a.ts:4 source/fleet/types.js',
+		'source/ui/a.ts:5 source/control/controller.js',
+		'source/ui/a.ts:6 source/locks/index.js',
+		'source/ui/a.ts:7 source/runtime/ports/lock-store.js',
+	]);
 });
 
 test('every entry of source/ has a layer, and the layer table names nothing that is not there', () => {

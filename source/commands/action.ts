@@ -1,15 +1,9 @@
 import {createInterface} from 'node:readline/promises';
-import {isConfigured} from '../config/resolve.js';
-import type {FleetConfig} from '../config/types.js';
-import {cliPath} from '../control/cli-path.js';
-import {createController} from '../control/controller.js';
-import {formatPlan, formatResult} from '../control/format.js';
-import {resolveScope, UnknownAccountError} from '../control/plan.js';
-import {skipRefuses} from '../control/steps.js';
-import type {ActionKind, Controller, Scope} from '../control/types.js';
+import {type FleetConfig, isConfigured} from '../runtime/config.js';
+import {type ActionKind, cliPath, type Controller, createController, formatPlan, formatResult, resolveScope, type Scope, skipRefuses, UnknownAccountError} from '../runtime/control.js';
 import {exitCode} from '../exit-codes.js';
-import {gatherSnapshot} from '../fleet/gather.js';
-import {configLoadedEvent, openJournal, warnOnStderr} from '../journal/index.js';
+import {gatherSnapshot} from '../runtime/snapshot.js';
+import {configLoadedEvent, openJournal, warnOnStderr} from '../runtime/journal.js';
 import {UsageError} from './args.js';
 
 /**

@@ -1,5 +1,5 @@
 import meow, {type AnyFlags, type Result} from 'meow';
-import {numberLimits} from '../config/index.js';
+import {numberLimits} from '../runtime/config.js';
 
 /** Bad command-line usage: exit 64 (EX_USAGE), message only, no stack trace. */
 export class UsageError extends Error {}

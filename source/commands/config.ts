@@ -1,7 +1,7 @@
 import process from 'node:process';
-import {configJsonSchema, describeConfig, loadConfig} from '../config/index.js';
+import {configJsonSchema, describeConfig, loadConfig} from '../runtime/config.js';
 import {exitCode} from '../exit-codes.js';
-import {configProblem} from '../fleet/build-snapshot.js';
+import {configProblem} from '../runtime/snapshot.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `

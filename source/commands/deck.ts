@@ -1,10 +1,9 @@
-import {cliPath} from '../control/cli-path.js';
-import {createController} from '../control/controller.js';
-import type {FleetConfig} from '../config/types.js';
+import {cliPath, createController} from '../runtime/control.js';
+import type {FleetConfig} from '../runtime/config.js';
 import {exitCode} from '../exit-codes.js';
 import {defaultPorts} from '../runtime/default-ports.js';
 import {startLiveFleet} from '../runtime/live-fleet.js';
-import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
+import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../runtime/journal.js';
 import {runTui} from '../ui/run-tui.js';
 
 /** How often old journal rows are pruned while the deck runs (a few hundred rows a statement). */

@@ -1,6 +1,6 @@
-import {loadConfig} from '../config/index.js';
+import {loadConfig} from '../runtime/config.js';
 import {exitCode} from '../exit-codes.js';
-import {formatHistory, formatReport, JournalInputError, openJournal, warnOnStderr, parseKinds, parseSince, toReportJson, type Journal} from '../journal/index.js';
+import {formatHistory, formatReport, type Journal, JournalInputError, openJournal, parseKinds, parseSince, toReportJson, warnOnStderr} from '../runtime/journal.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const historyHelp = `

@@ -1,7 +1,6 @@
 import process from 'node:process';
-import {loadConfig} from '../config/index.js';
-import {formatLaunchTable} from '../control/format.js';
-import {skipRefuses} from '../control/steps.js';
+import {loadConfig} from '../runtime/config.js';
+import {formatLaunchTable, skipRefuses} from '../runtime/control.js';
 import {exitCode} from '../exit-codes.js';
 import {sharedDirWarning} from '../files/private-dir.js';
 import {scopeFor, withController} from './action.js';

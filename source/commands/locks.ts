@@ -1,11 +1,9 @@
-import {loadConfig} from '../config/index.js';
+import {loadConfig} from '../runtime/config.js';
 import {exitCode} from '../exit-codes.js';
 import {defaultLockStore} from '../runtime/default-ports.js';
-import {lockView} from '../fleet/component.js';
-import type {LockView} from '../fleet/types.js';
-import {lockClearedEvent, openJournal, warnOnStderr} from '../journal/index.js';
-import {LocksDirError} from '../locks/index.js';
-import type {LockInspection} from '../locks/types.js';
+import {lockView, type LockView} from '../runtime/snapshot.js';
+import {lockClearedEvent, openJournal, warnOnStderr} from '../runtime/journal.js';
+import {type LockInspection, LocksDirError} from '../runtime/locks.js';
 import {printable} from '../text/printable.js';
 import {fit} from '../text/width.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';

@@ -1,12 +1,10 @@
 import process from 'node:process';
-import {loadConfig, watcherLockName} from '../config/index.js';
-import type {RestartPolicy} from '../config/types.js';
-import {defaultBackoff, findComponent} from '../control/components.js';
-import {runSupervisor} from '../control/supervisor.js';
+import {loadConfig, type RestartPolicy, watcherLockName} from '../runtime/config.js';
+import {defaultBackoff, findComponent, runSupervisor} from '../runtime/control.js';
 import {sharedDirWarning} from '../files/private-dir.js';
-import {judgeContext} from '../fleet/gather.js';
-import {openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
-import {createLocksDir, validateLockName} from '../locks/index.js';
+import {judgeContext} from '../runtime/snapshot.js';
+import {openJournal, schedulePruning, warnOnStderr} from '../runtime/journal.js';
+import {createLocksDir, validateLockName} from '../runtime/locks.js';
 import {commonFlags, parseArgs, UsageError} from './args.js';
 
 const help = `

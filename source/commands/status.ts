@@ -1,7 +1,6 @@
-import type {FleetConfig} from '../config/types.js';
+import type {FleetConfig} from '../runtime/config.js';
 import {exitCode} from '../exit-codes.js';
-import {gatherSnapshot, onceBrokerFacts} from '../fleet/gather.js';
-import type {FleetSnapshot} from '../fleet/types.js';
+import {type FleetSnapshot, gatherSnapshot, onceBrokerFacts} from '../runtime/snapshot.js';
 import {formatText} from '../report/text.js';
 import {toJson} from '../report/json.js';
 import {toPrometheus} from '../report/prometheus.js';

@@ -1,5 +1,5 @@
 import process from 'node:process';
-import {loadConfig} from '../config/index.js';
+import {loadConfig} from '../runtime/config.js';
 import {runStopAction} from './action.js';
 import {commonFlags, parseArgs, stopTimeoutFlag} from './args.js';
 

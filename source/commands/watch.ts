@@ -1,8 +1,7 @@
 import process from 'node:process';
-import {loadConfig, watcherLockName} from '../config/index.js';
-import {configLoadedEvent, openJournal, schedulePruning, warnOnStderr} from '../journal/index.js';
-import type {NewEvent} from '../journal/types.js';
-import {createLocksDir} from '../locks/index.js';
+import {loadConfig, watcherLockName} from '../runtime/config.js';
+import {configLoadedEvent, type NewEvent, openJournal, schedulePruning, warnOnStderr} from '../runtime/journal.js';
+import {createLocksDir} from '../runtime/locks.js';
 import {defaultPorts} from '../runtime/default-ports.js';
 import {watchFleet} from '../runtime/fleet-watcher.js';
 import type {Standing} from '../runtime/writer-election.js';

@@ -1,4 +1,4 @@
-import {escapePattern} from '../procs/matcher.js';
+import {escapePattern} from '../runtime/processes.js';
 
 /** The five accounts of DESIGN.md §1, as the demo (and the broker simulator) knows them. */
 export const demoAccounts = [

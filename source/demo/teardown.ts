@@ -1,8 +1,7 @@
 import {rmSync} from 'node:fs';
 import {setTimeout as sleep} from 'node:timers/promises';
-import {compareIdentity} from '../control/identity-check.js';
-import {processPlatform} from '../procs/platform/index.js';
-import type {ProcessInfo} from '../procs/types.js';
+import {compareIdentity} from '../runtime/control.js';
+import {type ProcessInfo, processPlatform} from '../runtime/processes.js';
 import type {DemoWorkspace, Say} from './workspace.js';
 
 /** Processes whose argv carries the workspace: the demo's bots and their supervisors, nobody else's. */

@@ -2,10 +2,10 @@ import {mkdtempSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
-import type {FleetConfig} from '../config/types.js';
-import type {Controller} from '../control/types.js';
-import type {Journal} from '../journal/types.js';
-import type {BrokerSim} from '../../fixtures/broker-sim.js';
+import type {FleetConfig} from '../runtime/config.js';
+import type {Controller} from '../runtime/control.js';
+import type {Journal} from '../runtime/journal.js';
+import type {BrokerSim} from './broker-sim/server.js';
 
 /** The fake bot of this build (`dist/fixtures/fake-bot.js`, shipped in the package for the demo). */
 export const fakeBotPath = fileURLToPath(new URL('../../fixtures/fake-bot.js', import.meta.url));

@@ -1,4 +1,4 @@
-import type {FleetSnapshot} from '../fleet/types.js';
+import type {FleetSnapshot} from '../runtime/snapshot.js';
 
 /**
  * Characters JSON.stringify leaves raw that a terminal acts on: C1 controls (U+009B is a

@@ -1,4 +1,4 @@
-import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
+import type {ComponentView, FleetSnapshot} from '../runtime/snapshot.js';
 import {
 	componentStates,
 	driftClasses,

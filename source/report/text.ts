@@ -1,4 +1,4 @@
-import type {ComponentView, FleetSnapshot} from '../fleet/types.js';
+import type {ComponentView, FleetSnapshot} from '../runtime/snapshot.js';
 import {printable} from '../text/printable.js';
 import {displayWidth, fit} from '../text/width.js';
 import {levelWords, problemLevels, type ProblemLevel} from '../vocabulary.js';

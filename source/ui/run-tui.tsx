@@ -1,4 +1,4 @@
-import type {Controller} from '../control/types.js';
+import type {Controller} from '../runtime/control.js';
 import type {DeckSources} from '../runtime/deck-sources.js';
 
 export interface RunTuiOptions {

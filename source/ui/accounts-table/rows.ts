@@ -1,5 +1,5 @@
-import {isStale} from '../../locks/types.js';
-import type {AccountView, ComponentView} from '../../fleet/types.js';
+import {isStale} from '../../runtime/locks.js';
+import type {AccountView, ComponentView} from '../../runtime/snapshot.js';
 import {driftProblemCodes, healthLayers, levelRank, worstHealth} from '../../vocabulary.js';
 import {cell, type Line, type Segment} from '../line.js';
 import {isLevelTone, type Badge, type Theme, type Tone} from '../theme.js';

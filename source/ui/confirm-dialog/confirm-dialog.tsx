@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box} from 'ink';
-import type {Plan} from '../../control/types.js';
+import type {Plan} from '../../runtime/control.js';
 import {Lines} from '../line.js';
 import type {Theme} from '../theme.js';
 import {confirmLines} from './confirm-lines.js';

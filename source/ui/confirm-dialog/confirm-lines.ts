@@ -1,5 +1,4 @@
-import {skipReason, stepLabel} from '../../control/steps.js';
-import type {Plan, PlanStep} from '../../control/types.js';
+import {type Plan, type PlanStep, skipReason, stepLabel} from '../../runtime/control.js';
 import {printable} from '../../text/printable.js';
 import {wrapText} from '../format.js';
 import {titleLine, type Line} from '../line.js';

@@ -1,4 +1,4 @@
-import type {ActionKind, Scope} from '../../control/types.js';
+import type {ActionKind, Scope} from '../../runtime/control.js';
 import type {KeyContext} from '../keymap.js';
 import {useKeymap} from '../use-keymap.js';
 import type {DeckAction} from './use-deck-state.js';

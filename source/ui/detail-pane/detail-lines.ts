@@ -1,4 +1,4 @@
-import type {AccountView, ComponentView, HealthLevelView} from '../../fleet/types.js';
+import type {AccountView, ComponentView, HealthLevelView} from '../../runtime/snapshot.js';
 import {shortDuration} from '../../text/duration.js';
 import {printable} from '../../text/printable.js';
 import {driftProblemCodes, healthLayers} from '../../vocabulary.js';

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box} from 'ink';
-import type {AccountView} from '../../fleet/types.js';
+import type {AccountView} from '../../runtime/snapshot.js';
 import {Lines, titleLine} from '../line.js';
 import type {Theme} from '../theme.js';
 import {detailLines} from './detail-lines.js';

@@ -1,4 +1,4 @@
-import type {EventLevel, JournalEvent} from '../../journal/types.js';
+import type {EventLevel, JournalEvent} from '../../runtime/journal.js';
 import {printable} from '../../text/printable.js';
 import {clockTime} from '../format.js';
 import {cell, type Line} from '../line.js';

@@ -1,6 +1,6 @@
 import React from 'react';
 import {Box} from 'ink';
-import type {FleetSnapshot, HealthLevelView} from '../../fleet/types.js';
+import type {FleetSnapshot, HealthLevelView} from '../../runtime/snapshot.js';
 import {printable} from '../../text/printable.js';
 import {healthLayers, type HealthLayer} from '../../vocabulary.js';
 import {clockTime} from '../format.js';

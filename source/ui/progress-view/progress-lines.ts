@@ -1,5 +1,4 @@
-import {stepLabel} from '../../control/steps.js';
-import type {Plan, StepStatus} from '../../control/types.js';
+import {type Plan, stepLabel, type StepStatus} from '../../runtime/control.js';
 import {printable} from '../../text/printable.js';
 import {titleLine, type Line} from '../line.js';
 import type {Theme, Tone} from '../theme.js';

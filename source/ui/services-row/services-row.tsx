@@ -1,7 +1,7 @@
 import React from 'react';
-import {watcherLockName} from '../../config/schema.js';
-import type {FleetSnapshot, LockView} from '../../fleet/types.js';
-import {isStale} from '../../locks/types.js';
+import {watcherLockName} from '../../runtime/config.js';
+import type {FleetSnapshot, LockView} from '../../runtime/snapshot.js';
+import {isStale} from '../../runtime/locks.js';
 import {printable} from '../../text/printable.js';
 import {LineView, type Line} from '../line.js';
 import type {Theme} from '../theme.js';

@@ -1,6 +1,5 @@
-import {skipReason} from '../../control/steps.js';
-import type {ActionKind, ActionResult, Controller, Plan, Scope, StepProgress} from '../../control/types.js';
-import type {EventLevel} from '../../journal/types.js';
+import {type ActionKind, type ActionResult, type Controller, type Plan, type Scope, skipReason, type StepProgress} from '../../runtime/control.js';
+import type {EventLevel} from '../../runtime/journal.js';
 import {systemClock, systemTimers, type Clock, type TimerHandle, type Timers} from '../sources.js';
 import {createEmitter} from './emitter.js';
 

@@ -1,6 +1,6 @@
 import {isDeepStrictEqual} from 'node:util';
-import type {FleetSnapshot} from '../../fleet/types.js';
-import type {JournalEvent} from '../../journal/types.js';
+import type {FleetSnapshot} from '../../runtime/snapshot.js';
+import type {JournalEvent} from '../../runtime/journal.js';
 import type {DeckSources} from '../../runtime/deck-sources.js';
 import {systemClock, systemTimers, type Clock, type TimerHandle, type Timers} from '../sources.js';
 import {createEmitter} from './emitter.js';
