@@ -1,5 +1,6 @@
 import {columnWidth} from '../text/columns.js';
 import {fit} from '../text/width.js';
+import {twoUnits} from '../text/duration.js';
 import type {ComponentReport, ReportJson} from './types.js';
 
 const counters = [
@@ -42,19 +43,5 @@ export function toReportJson(rows: readonly ComponentReport[], sinceMs: number, 
 
 /** A duration in its two largest units: `45s`, `4m 10s`, `1h 05m`, `3d 04h`. */
 export function formatDuration(ms: number): string {
-	const seconds = Math.round(ms / 1000);
-	const two = (value: number) => String(value).padStart(2, '0');
-	if (seconds < 60) {
-		return `${seconds}s`;
-	}
-
-	if (seconds < 3600) {
-		return `${Math.floor(seconds / 60)}m ${two(seconds % 60)}s`;
-	}
-
-	if (seconds < 86_400) {
-		return `${Math.floor(seconds / 3600)}h ${two(Math.floor(seconds / 60) % 60)}m`;
-	}
-
-	return `${Math.floor(seconds / 86_400)}d ${two(Math.floor(seconds / 3600) % 24)}h`;
+	return twoUnits(Math.round(ms / 1000), ' ');
 }

@@ -20,25 +20,29 @@ function oneDecimal(value: number): number {
 	return Number(value.toFixed(1));
 }
 
+/** A duration in its two largest units, joined by `gap`: `45s`, `12m03s` or `12m 03s`, `1h02m`, `3d04h`. */
+export function twoUnits(seconds: number, gap = ''): string {
+	const two = (n: number) => String(n).padStart(2, '0');
+	if (seconds < 60) {
+		return `${seconds}s`;
+	}
+
+	if (seconds < 3600) {
+		return `${Math.floor(seconds / 60)}m${gap}${two(seconds % 60)}s`;
+	}
+
+	if (seconds < 86_400) {
+		return `${Math.floor(seconds / 3600)}h${gap}${two(Math.floor(seconds / 60) % 60)}m`;
+	}
+
+	return `${Math.floor(seconds / 86_400)}d${gap}${two(Math.floor(seconds / 3600) % 24)}h`;
+}
+
 /** Short durations for narrow columns: 45s, 12m03s, 1h02m, 3d04h; `-` when unknown. */
 export function shortDuration(seconds: number | null): string {
 	if (seconds === null || !Number.isFinite(seconds) || seconds < 0) {
 		return '-';
 	}
 
-	const s = Math.floor(seconds);
-	const two = (n: number) => String(n).padStart(2, '0');
-	if (s < 60) {
-		return `${s}s`;
-	}
-
-	if (s < 3600) {
-		return `${Math.floor(s / 60)}m${two(s % 60)}s`;
-	}
-
-	if (s < 86_400) {
-		return `${Math.floor(s / 3600)}h${two(Math.floor(s / 60) % 60)}m`;
-	}
-
-	return `${Math.floor(s / 86_400)}d${two(Math.floor(s / 3600) % 24)}h`;
+	return twoUnits(Math.floor(seconds));
 }
