@@ -161,6 +161,8 @@ test('the deck in tmux: live locks, c, d, s, resizing to 80×24, and q leaving t
 		assert.ok(isAlive(holder.pid) && isAlive(holder.child.pid), 'the lock holder and its bot still run');
 		screen = await terminal.waitFor('BRAVO back to OK, below ALPHA', current => ok(current, 'BRAVO') && order(current, ids).join() === 'ALPHA,BRAVO');
 		assert.equal(selected(screen), 'BRAVO', 'the selection came back on BRAVO, not on the first row');
+		// The table can show BRAVO healthy before the action has settled; action keys wait for that.
+		await terminal.waitFor('the stop-duplicates summary', current => text(current).includes('stop-duplicates: 1 done'));
 	});
 
 	await t.test('s shuts the selected account down; the other account is untouched', async () => {
