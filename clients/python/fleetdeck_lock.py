@@ -57,6 +57,7 @@ __all__ = ["ProcessLock", "LockHeld", "LockError", "judge"]
 
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
 MAX_RECORD = 4096
+MAX_COMMAND = 512  # characters: at most 2 KiB of UTF-8, so the record stays within 4 KiB
 WRITING_GRACE_S = 2.0
 GUARD_ABANDONED_S = 30.0
 ACQUIRE_ATTEMPTS = 20
@@ -116,6 +117,10 @@ def _linux_stat(pid: int) -> Optional[List[str]]:
 def _windows_creation_ms(pid: int) -> Tuple[str, Optional[str]]:
     """("gone" | "alive" | "unknown", creation time in epoch ms) through the Win32 API."""
     kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    kernel32.OpenProcess.restype = ctypes.c_void_p  # a HANDLE is pointer-sized
+    kernel32.GetExitCodeProcess.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+    kernel32.GetProcessTimes.argtypes = [ctypes.c_void_p] * 5
+    kernel32.CloseHandle.argtypes = [ctypes.c_void_p]
     handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
     if not handle:
         # ERROR_INVALID_PARAMETER: no such process; anything else (access denied): it exists.
@@ -245,6 +250,15 @@ def _env_carrier(name: str, token: int) -> Optional[int]:
         if wanted <= env and token_text is not None:
             found.append((int(token_text), int(entry)))
     return min(found)[1] if found else None
+
+
+SECRET_OPTION = re.compile(r"(--?[A-Za-z0-9_-]*(?:pass|secret|token|key|pwd)[A-Za-z0-9_-]*)([= ])(\S+)", re.IGNORECASE)
+URL_CREDENTIALS = re.compile(r"(://[^/\s:@]+:)[^/\s@]+@")
+
+
+def redact(command: str) -> str:
+    """The command line for a world-readable lockfile: secret-looking option values and URL passwords hidden."""
+    return URL_CREDENTIALS.sub(r"\1[redacted]@", SECRET_OPTION.sub(r"\1\2[redacted]", command))
 
 
 # --- files ----------------------------------------------------------------------------------
@@ -475,9 +489,9 @@ def judge(path: str, name: str) -> Optional[Verdict]:
         if age < WRITING_GRACE_S:
             return Verdict("writing", f"unparseable ({why}) but only {max(age, 0):.1f} s old: being written", data=read.data)
         return Verdict("stale-unreadable", f"unparseable ({why}) for {age:.0f} s", data=read.data)
-    pid: int = record["pid"]
     if not record.get("legacy") and record.get("v") != 1:
-        return Verdict("unknown", f"record version {record.get('v')} is newer than this client", pid, record, read.data)
+        return Verdict("unknown", f"record version {record.get('v')} is newer than this client: treated as held", None, record, read.data)
+    pid: int = record["pid"]
     host = record.get("hostname")
     if host is not None and host.lower() != socket.gethostname().lower():
         return Verdict("remote", f"held on host {host}", pid, record, read.data)
@@ -523,7 +537,7 @@ class ProcessLock:
         self.account = None if account is None else str(account)
         self.locks_dir = locks_dir or os.environ.get("FLEETDECK_LOCKS_DIR") or os.path.join(os.getcwd(), ".locks")
         self.path = os.path.join(self.locks_dir, f"{name}.lock")
-        self.command = command if command is not None else " ".join(sys.argv)[:1024] or None
+        self.command = redact(command if command is not None else " ".join(sys.argv))[:MAX_COMMAND] or None
         self.record: Optional[Record] = None  # what we wrote, while we hold the lock ourselves
         self.joined: Optional[Record] = None  # the supervisor's record, while we run under fleetdeck run
 
@@ -689,6 +703,8 @@ class ProcessLock:
                 return None
             record, _ = _parse(read.data)
             if record is None or record.get("v") != 1 or not isinstance(record.get("supervisor"), dict) or str(record.get("token")) != token_text:
+                return None
+            if record["hostname"].lower() != socket.gethostname().lower():
                 return None
             if _identify(record["pid"], record.get("startToken"), self.name, read.uid)[0] != "live":
                 return None

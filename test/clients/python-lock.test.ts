@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {existsSync, mkdirSync, readFileSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {acquire, inspect, release} from '../../source/locks/index.js';
-import {pollUntil} from '../helpers/children.js';
+import {pollUntil, spawnIdle, uniqueMarker} from '../helpers/children.js';
 import {cliPath, repoRoot, runCli, tempDir} from '../helpers/cli.js';
 import {deadPid, v1Record, writeLock} from '../locks/helpers.js';
 
@@ -181,6 +182,45 @@ test('a lock whose holder is dead is taken over under the guard, with a token ab
 	assert.equal(await child.exited, 0, child.err());
 	assert.match(child.out(), /"released": true/);
 	assert.equal(existsSync(path.join(locks, 'STALE.lock')), false);
+});
+
+test('proof decides: a reused PID is taken over; an old bot\'s live legacy lock and a symlink are held and left alone', {skip, timeout: 60_000}, async t => {
+	const dir = tempDir(t);
+	const locks = path.join(dir, 'locks');
+	mkdirSync(locks);
+	const once = script(dir, 'once.py', pythonOnce);
+	const attempt = async (name: string) => {
+		const child = start(t, 'python3', [once, locks, name, 'release']);
+		const result = await firstLine<{held: boolean; pid?: number; verdict?: string; message?: string; record?: {token: number}}>(child);
+		assert.equal(await child.exited, 0, child.err());
+		return result;
+	};
+
+	// Alive, but not the process that took the lock: its start token differs.
+	const other = spawnIdle(t, uniqueMarker());
+	writeLock(locks, 'REUSED', v1Record({name: 'REUSED', pid: other.pid, startToken: '1', token: 7}));
+	const reused = await attempt('REUSED');
+	assert.equal(reused.held, false, JSON.stringify(reused));
+	assert.equal(reused.record?.token, 8);
+
+	// The operator's old bot, still running under its old lockfile (no start token: its command line names the lock).
+	const oldBot = spawnIdle(t, 'OLDBOT.py', uniqueMarker());
+	const legacy = JSON.stringify({pid: oldBot.pid, account: '212000584', timestamp: new Date().toISOString().slice(0, -1), hostname: os.hostname()});
+	writeLock(locks, 'OLDBOT', legacy);
+	const old = await attempt('OLDBOT');
+	assert.deepEqual({held: old.held, pid: old.pid, verdict: old.verdict}, {held: true, pid: oldBot.pid, verdict: 'live'});
+	assert.match(old.message ?? '', new RegExp(`^Process lock 'OLDBOT' is held by PID ${oldBot.pid} \\(live: .*names OLDBOT\\)\\. Cannot start duplicate process\\.$`));
+	assert.equal(readFileSync(path.join(locks, 'OLDBOT.lock'), 'utf8'), legacy);
+	writeLock(locks, 'DEADBOT', JSON.stringify({pid: deadPid(), timestamp: new Date().toISOString()}));
+	assert.equal((await attempt('DEADBOT')).held, false, 'a legacy lock of a dead PID is taken over');
+
+	const target = path.join(dir, 'elsewhere');
+	writeFileSync(target, JSON.stringify(v1Record({name: 'LINKED', pid: deadPid()})));
+	symlinkSync(target, path.join(locks, 'LINKED.lock'));
+	const linked = await attempt('LINKED');
+	assert.equal(linked.held, true);
+	assert.equal(linked.verdict, 'unknown');
+	assert.ok(lstatSync(path.join(locks, 'LINKED.lock')).isSymbolicLink(), 'the symlink is never removed');
 });
 
 test('a live Node holder: acquire() raises LockHeld, the with-form prints the bots\' message and exits 1', {skip, timeout: 60_000}, async t => {
