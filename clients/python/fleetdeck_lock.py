@@ -10,9 +10,12 @@ Usage (the operator's bots keep their shape; only the import changes)::
 While another live process holds ``BRAIN_ATLAS``, the ``with`` form prints
 ``Process lock 'BRAIN_ATLAS' is held by PID <pid> (<verdict>: <reason>). Cannot start duplicate
 process.`` to stderr and exits with status 1, as the bots always did. ``lock.acquire()`` raises
-``LockHeld`` instead (its ``pid``, ``verdict`` and ``reason`` say who and why); ``lock.release()``
-removes the lock only while it is still ours; ``lock.heartbeat()`` records that the holder is
-alive (optional).
+``LockHeld`` instead (its ``pid``, ``verdict`` and ``reason`` say who and why), and other failures
+(a bad NAME, a locks directory that cannot be written) raise ``LockError`` naming the file.
+``lock.release()`` removes the lock only while it is still ours; it also runs when the
+interpreter exits normally, as the bots' own locks did. A bot killed outright leaves its lock
+behind, and the next start takes it over once its PID is proven gone. ``lock.heartbeat()``
+records that the holder is alive (optional).
 
 The locks directory is ``.locks`` in the current working directory, unless the ``locks_dir``
 argument or the ``FLEETDECK_LOCKS_DIR`` environment variable names another.
@@ -38,6 +41,7 @@ and so finds it held by the supervisor unless the supervisor is gone.
 Python 3.8+, standard library only.
 """
 
+import atexit
 import ctypes
 import datetime
 import errno
@@ -551,6 +555,14 @@ class ProcessLock:
             self.joined = self._join(os.environ["FLEETDECK_LOCK_TOKEN"])
             if self.joined is not None:
                 return self
+        try:
+            self._acquire()
+        except OSError as error:
+            raise LockError(f"{error.filename or self.path}: {error.strerror or error}") from None
+        atexit.register(self.release)
+        return self
+
+    def _acquire(self) -> None:
         self._make_dir()
         last: Optional[Verdict] = None
         for _ in range(ACQUIRE_ATTEMPTS):
@@ -561,7 +573,7 @@ class ProcessLock:
             if self._link(record):
                 self._settle(record)
                 self.record = record
-                return self
+                return
             last = judge(self.path, self.name)
             if last is None:
                 continue  # released between our link and our read: try again
@@ -578,13 +590,17 @@ class ProcessLock:
         record, self.record = self.record, None
         if record is None:
             return False
+        atexit.unregister(self.release)
         read = _read(self.path)
         if read is None or read.data is None or not self._still_mine(read.data, record):
             return False
         return _remove_if_same(self.path, read.data)
 
     def heartbeat(self) -> bool:
-        """Set heartbeatAt to now, keeping every other key; False if the lock is no longer ours."""
+        """Set heartbeatAt to now, keeping every other key; False if the lock is no longer ours.
+
+        A joined lock is the supervisor's to heartbeat: this returns True without writing.
+        """
         if self.record is None:
             return self.joined is not None
         read = _read(self.path)

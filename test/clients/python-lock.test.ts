@@ -223,6 +223,15 @@ test('proof decides: a reused PID is taken over; an old bot\'s live legacy lock 
 	assert.ok(lstatSync(path.join(locks, 'LINKED.lock')).isSymbolicLink(), 'the symlink is never removed');
 });
 
+test('a bot that acquire()s and exits normally leaves no lock behind, as the bots\' own locks did', {skip, timeout: 60_000}, async t => {
+	const dir = tempDir(t);
+	const child = start(t, 'python3', ['-c', 'import fleetdeck_lock as f; f.ProcessLock("ATEXIT").acquire(); print("held", flush=True)'], {cwd: dir});
+	assert.equal(await child.exited, 0, child.err());
+	assert.equal(child.out(), 'held\n');
+	assert.equal(readFileSync(path.join(dir, '.locks', 'ATEXIT.lock.token'), 'utf8').trim(), '1', 'it did take the lock');
+	assert.equal(existsSync(path.join(dir, '.locks', 'ATEXIT.lock')), false);
+});
+
 test('a live Node holder: acquire() raises LockHeld, the with-form prints the bots\' message and exits 1', {skip, timeout: 60_000}, async t => {
 	const dir = tempDir(t);
 	const locks = path.join(dir, 'locks');
@@ -264,6 +273,32 @@ test('a lock the Python module holds is live to fleetdeck locks --json and --onc
 	assert.equal(lock?.verdict, 'live', lock?.reason);
 	assert.equal(lock?.proof, 'start-token');
 	assert.equal(lock?.pid, holder.pid);
+});
+
+test('under fleetdeck run with a launcher between the supervisor and the bot, the bot still joins its lock', {skip, timeout: 120_000}, async t => {
+	const dir = tempDir(t);
+	const started = path.join(dir, 'started');
+	const botFile = script(dir, 'bot.py', bot('BRAIN_SH', started));
+	// "; true" keeps sh from exec'ing python: the recorded child is the shell, the bot its child.
+	const supervisor = start(t, process.execPath, [cliPath, 'run', 'BRAIN_SH', '--restart', 'never', '--', 'sh', '-c', `python3 ${botFile}; true`], {cwd: dir});
+	let group = 0;
+	t.after(() => {
+		// The launcher leads the bot's process group: kill it if the test failed before SIGTERM.
+		if (group > 0) {
+			try {
+				process.kill(-group, 'SIGKILL');
+			} catch {}
+		}
+	});
+	const botPid = await pollUntil(`the bot inside its lock (supervisor stderr: ${supervisor.err()})`, () => (existsSync(started) ? Number(readFileSync(started, 'utf8')) : undefined));
+	const record = JSON.parse(readFileSync(path.join(dir, '.locks', 'BRAIN_SH.lock'), 'utf8')) as {pid: number; child: {pid: number} | null};
+	group = record.child?.pid ?? 0;
+	assert.equal(record.pid, supervisor.pid);
+	assert.notEqual(record.child?.pid, botPid, 'the recorded child is the launcher, not the bot');
+	const exited = once(supervisor, 'exit');
+	supervisor.kill('SIGTERM');
+	await exited;
+	assert.equal(existsSync(path.join(dir, '.locks', 'BRAIN_SH.lock')), false);
 });
 
 test('under fleetdeck run the bot joins the supervisor\'s lock; a hand-started copy exits 1; SIGTERM frees the lock', {skip, timeout: 120_000}, async t => {
