@@ -40,10 +40,11 @@ while not os.path.exists(stop):
     time.sleep(random.random() * 0.005)
 `;
 
-/** One acquire(), reported as JSON; "hold" keeps the lock until stdin closes. */
+/** One acquire(), reported as JSON; "hold" keeps the lock, heartbeating per stdin line, until stdin closes. */
 const pythonOnce = `
-import json, sys
+import json, os, sys
 from fleetdeck_lock import LockHeld, ProcessLock
+os.umask(0)  # the module's files must still be 0644
 locks_dir, name, mode = sys.argv[1:4]
 lock = ProcessLock(name, account="212000584", locks_dir=locks_dir)
 try:
@@ -53,7 +54,8 @@ except LockHeld as held:
     sys.exit(0)
 print(json.dumps({"held": False, "record": lock.record}), flush=True)
 if mode == "hold":
-    sys.stdin.read()
+    for line in sys.stdin:
+        print(json.dumps({"heartbeat": lock.heartbeat()}), flush=True)
 print(json.dumps({"released": lock.release()}), flush=True)
 `;
 
@@ -61,6 +63,7 @@ print(json.dumps({"released": lock.release()}), flush=True)
 const bot = (name: string, started: string) => `
 import os, time
 from fleetdeck_lock import ProcessLock
+os.umask(0)  # the locks directory and files must still be 0755 and 0644
 with ProcessLock(${JSON.stringify(name)}, account="212000584"):
     with open(${JSON.stringify(started)}, "w") as f:
         f.write(str(os.getpid()))
@@ -178,6 +181,18 @@ test('a lock whose holder is dead is taken over under the guard, with a token ab
 	assert.equal(readFileSync(path.join(locks, 'STALE.lock.token'), 'utf8').trim(), '42');
 	assert.equal(statSync(path.join(locks, 'STALE.lock')).mode & 0o777, 0o644);
 	assert.equal(existsSync(path.join(locks, 'STALE.lock.guard')), false, 'the guard is gone after the takeover');
+
+	// A heartbeat sets heartbeatAt and keeps every other key, unknown ones included.
+	const lockFile = path.join(locks, 'STALE.lock');
+	writeFileSync(lockFile, JSON.stringify({...JSON.parse(readFileSync(lockFile, 'utf8')) as object, extra: 'kept'}));
+	child.stdin!.write('heartbeat\n');
+	await pollUntil('the heartbeat', () => (child.out().includes('"heartbeat": true') ? true : undefined));
+	const beaten = JSON.parse(readFileSync(lockFile, 'utf8')) as {heartbeatAt: string | null; extra?: string; token: number};
+	assert.equal(beaten.extra, 'kept');
+	assert.equal(beaten.token, 42);
+	assert.ok(beaten.heartbeatAt !== null && Math.abs(Date.parse(beaten.heartbeatAt) - Date.now()) < 60_000, `heartbeatAt ${beaten.heartbeatAt}`);
+	assert.equal(statSync(lockFile).mode & 0o777, 0o644);
+	assert.equal((await inspect(locks, 'STALE'))?.verdict, 'live');
 	child.stdin!.end();
 	assert.equal(await child.exited, 0, child.err());
 	assert.match(child.out(), /"released": true/);
@@ -261,6 +276,9 @@ test('a lock the Python module holds is live to fleetdeck locks --json and --onc
 	const holder = start(t, 'python3', [script(dir, 'bot.py', bot('PYBOT', started))], {cwd: dir});
 	await pollUntil('the Python bot inside its lock', () => (existsSync(started) ? true : undefined));
 	assert.ok(existsSync(path.join(dir, '.locks', 'PYBOT.lock')), 'the default locks dir is ./.locks');
+	assert.equal(statSync(path.join(dir, '.locks')).mode & 0o777, 0o755, 'the locks dir is 0755 under umask 000');
+	assert.equal(statSync(path.join(dir, '.locks', 'PYBOT.lock')).mode & 0o777, 0o644);
+	assert.equal(statSync(path.join(dir, '.locks', 'PYBOT.lock.token')).mode & 0o777, 0o644);
 
 	const locks = await runCli(['locks', '--json'], {cwd: dir});
 	assert.equal(locks.code, 0, locks.stderr);
