@@ -59,6 +59,22 @@ if mode == "hold":
 print(json.dumps({"released": lock.release()}), flush=True)
 `;
 
+/** Waits for "go" on stdin, acquires, reports, holds until stdin closes, releases. */
+const pythonRacer = `
+import json, sys
+from fleetdeck_lock import LockHeld, ProcessLock
+print("ready", flush=True)
+sys.stdin.readline()
+lock = ProcessLock(sys.argv[2], locks_dir=sys.argv[1])
+try:
+    lock.acquire()
+    print(json.dumps({"acquired": True, "token": lock.token}), flush=True)
+except LockHeld as held:
+    print(json.dumps({"acquired": False, "verdict": held.verdict}), flush=True)
+sys.stdin.read()
+lock.release()
+`;
+
 /** The operator's bot, with the one import swapped: it runs inside the lock until killed. */
 const bot = (name: string, started: string) => `
 import os, time
@@ -197,6 +213,48 @@ test('a lock whose holder is dead is taken over under the guard, with a token ab
 	assert.equal(await child.exited, 0, child.err());
 	assert.match(child.out(), /"released": true/);
 	assert.equal(existsSync(path.join(locks, 'STALE.lock')), false);
+});
+
+test('Python and Node racing to take over one stale lock: exactly one holds it, every round', {skip, timeout: 300_000}, async t => {
+	const dir = tempDir(t);
+	const locks = path.join(dir, 'locks');
+	mkdirSync(locks);
+	const racer = script(dir, 'racer.py', pythonRacer);
+	const nodes = Array.from({length: 2}, () => start(t, process.execPath, [contenderScript, 'race', locks, 'RACE']));
+	const lineCount = (child: Started) => child.out().split('\n').length - 1;
+	const lastLine = (child: Started) => child.out().split('\n').at(-2) ?? '';
+	for (let round = 1; round <= 4; round++) {
+		const staleToken = round * 100;
+		writeLock(locks, 'RACE', v1Record({name: 'RACE', pid: deadPid(), startToken: '1', token: staleToken}));
+		const pythons = Array.from({length: 3}, () => start(t, 'python3', [racer, locks, 'RACE']));
+		await pollUntil('every racer ready', () => (pythons.every(child => child.out() === 'ready\n') && nodes.every(child => child.out().startsWith('ready\n')) ? true : undefined));
+		const nodeLines = nodes.map(lineCount);
+		for (const child of [...pythons, ...nodes]) {
+			child.stdin!.write(pythons.includes(child) ? 'go\n' : 'acquire\n');
+		}
+
+		const results = await pollUntil('every racer\'s answer', () => {
+			const answers = [...pythons.map(child => (lineCount(child) >= 2 ? lastLine(child) : '')), ...nodes.map((child, index) => (lineCount(child) > nodeLines[index]! ? lastLine(child) : ''))];
+			return answers.every(Boolean) ? answers.map(answer => JSON.parse(answer) as {acquired: boolean; token?: number}) : undefined;
+		});
+		const winners = results.filter(result => result.acquired);
+		assert.equal(winners.length, 1, `round ${round}: ${JSON.stringify(results)}`);
+		assert.ok((winners[0]!.token ?? 0) > staleToken, `round ${round}: token ${winners[0]!.token} is not above the stale ${staleToken}`);
+		for (const child of pythons) {
+			child.stdin!.end();
+			assert.equal(await child.exited, 0, child.err());
+		}
+
+		for (const [index, child] of nodes.entries()) {
+			if (results[pythons.length + index]!.acquired) {
+				const before = lineCount(child);
+				child.stdin!.write('release\n');
+				await pollUntil('the Node winner\'s release', () => (lineCount(child) > before ? true : undefined));
+			}
+		}
+
+		assert.equal(await inspect(locks, 'RACE'), null, `round ${round}: the winner released the lock`);
+	}
 });
 
 test('proof decides: a reused PID is taken over; an old bot\'s live legacy lock and a symlink are held and left alone', {skip, timeout: 60_000}, async t => {
