@@ -38,6 +38,15 @@ succeeds without writing anything, and ``release()`` leaves the supervisor's loc
 supervisor releases it when it stops. If the check fails, ``acquire()`` takes the lock as usual,
 and so finds it held by the supervisor unless the supervisor is gone.
 
+Because the check accepts a descendant of the recorded child, a process the bot itself starts with
+the same NAME (and the inherited variables) joins too: the supervisor's lock covers its bot's whole
+process tree, as its stop signal does.
+
+Limits: this module judges a lock without fleetdeck's configured ``match`` patterns, so a holder
+without a matching start token is confirmed by its command line naming the lock, or held in
+doubt. Off Linux, a start-token mismatch is not proof (the protocol's sources round differently):
+such a holder, too, is confirmed by its command line (macOS, through ``ps``) or held (Windows).
+
 Python 3.8+, standard library only.
 """
 
@@ -227,13 +236,6 @@ def _self_and_ancestors() -> List[int]:
             break
         chain.append(parent)
     return chain
-
-
-def _boot_time_s() -> Optional[float]:
-    for line in (_read_text("/proc/stat") or "").splitlines() if LINUX else []:
-        if line.startswith("btime "):
-            return float(line.split()[1])
-    return None
 
 
 def _env_carrier(name: str, token: int) -> Optional[int]:
