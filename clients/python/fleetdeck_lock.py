@@ -392,7 +392,7 @@ def _parse(data: bytes) -> Tuple[Optional[Record], str]:
     """(record, "") for a v1 or legacy record, else (None, why it is unparseable)."""
     if len(data) > MAX_RECORD:
         return None, "longer than 4096 bytes"
-    text = data.decode("utf-8", "replace").lstrip("\ufeff").strip()
+    text = _decode(data).lstrip("\ufeff").strip()
     if not text:
         return None, "empty"
     try:
@@ -416,6 +416,19 @@ def _parse(data: bytes) -> Tuple[Optional[Record], str]:
             return None, "not JSON, a PID or key: value lines"
         fields[match.group(1).strip().lower()] = match.group(2).strip().strip("'\"")
     return _legacy(fields.get("pid"), fields.get("hostname"))
+
+
+def _decode(data: bytes) -> str:
+    """Text as section 6 reads it: UTF-16 with a BOM, else UTF-8, else Latin-1 (never a failure)."""
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
 
 
 def _pid_of(value: Any) -> Optional[int]:

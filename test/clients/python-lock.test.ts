@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, writeFileSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
@@ -284,6 +284,12 @@ test('proof decides: a reused PID is taken over; an old bot\'s live legacy lock 
 	assert.deepEqual({held: old.held, pid: old.pid, verdict: old.verdict}, {held: true, pid: oldBot.pid, verdict: 'live'});
 	assert.match(old.message ?? '', new RegExp(`^Process lock 'OLDBOT' is held by PID ${oldBot.pid} \\(live: .*names OLDBOT\\)\\. Cannot start duplicate process\\.$`));
 	assert.equal(readFileSync(path.join(locks, 'OLDBOT.lock'), 'utf8'), legacy);
+	// Written by a Windows tool in UTF-16 long ago: still read, still held (never "unreadable, so stale").
+	const oldBot16 = spawnIdle(t, 'OLDBOT16.py', uniqueMarker());
+	const legacy16 = writeLock(locks, 'OLDBOT16', Buffer.from(`\uFEFF${JSON.stringify({PID: oldBot16.pid, HostName: os.hostname()})}\r\n`, 'utf16le'));
+	utimesSync(legacy16, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+	const old16 = await attempt('OLDBOT16');
+	assert.deepEqual({held: old16.held, pid: old16.pid, verdict: old16.verdict}, {held: true, pid: oldBot16.pid, verdict: 'live'});
 	writeLock(locks, 'DEADBOT', JSON.stringify({pid: deadPid(), timestamp: new Date().toISOString()}));
 	assert.equal((await attempt('DEADBOT')).held, false, 'a legacy lock of a dead PID is taken over');
 
