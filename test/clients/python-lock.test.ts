@@ -10,7 +10,7 @@ import type {FleetSnapshot} from '../../source/fleet/types.js';
 import {acquire, inspect, release} from '../../source/locks/index.js';
 import {pollUntil, spawnIdle, uniqueMarker} from '../helpers/children.js';
 import {cliPath, repoRoot, runCli, tempDir} from '../helpers/cli.js';
-import {deadPid, v1Record, writeLock} from '../locks/helpers.js';
+import {deadPid, startTokenOf, v1Record, writeLock} from '../locks/helpers.js';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const skip = hasPython ? false : 'python3 is not installed';
@@ -275,6 +275,12 @@ test('proof decides: a reused PID is taken over; an old bot\'s live legacy lock 
 	const reused = await attempt('REUSED');
 	assert.equal(reused.held, false, JSON.stringify(reused));
 	assert.equal(reused.record?.token, 8);
+
+	// A timestamp is never proof against the live recorded process: years old, no boot id, still held.
+	const ancient = spawnIdle(t, uniqueMarker());
+	writeLock(locks, 'ANCIENT', v1Record({name: 'ANCIENT', pid: ancient.pid, startToken: startTokenOf(ancient.pid), bootId: null, createdAt: '2016-01-01T00:00:00.000Z', heartbeatAt: '2016-01-01T00:00:00.000Z', token: 3}));
+	const kept = await attempt('ANCIENT');
+	assert.deepEqual({held: kept.held, pid: kept.pid, verdict: kept.verdict}, {held: true, pid: ancient.pid, verdict: 'live'});
 
 	// The operator's old bot, still running under its old lockfile (no start token: its command line names the lock).
 	const oldBot = spawnIdle(t, 'OLDBOT.py', uniqueMarker());
