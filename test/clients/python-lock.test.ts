@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {spawn, spawnSync, type ChildProcess} from 'node:child_process';
 import {once} from 'node:events';
-import {existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
+import {chownSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync, symlinkSync, utimesSync, writeFileSync} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {test, type TestContext} from 'node:test';
@@ -315,6 +315,21 @@ test('a bot that acquire()s and exits normally leaves no lock behind, as the bot
 	assert.equal(child.out(), 'held\n');
 	assert.equal(readFileSync(path.join(dir, '.locks', 'ATEXIT.lock.token'), 'utf8').trim(), '1', 'it did take the lock');
 	assert.equal(existsSync(path.join(dir, '.locks', 'ATEXIT.lock')), false);
+});
+
+test('a lock another user wrote naming root\'s live process is not trusted: held, never taken over', {skip: skip || (process.getuid?.() === 0 ? false : 'needs root, to write as another user (uid 65534)'), timeout: 60_000}, async t => {
+	const dir = tempDir(t);
+	const locks = path.join(dir, 'locks');
+	mkdirSync(locks);
+	const victim = spawnIdle(t, uniqueMarker());
+	const file = writeLock(locks, 'FORGED', v1Record({name: 'FORGED', pid: victim.pid, startToken: startTokenOf(victim.pid), token: 5}));
+	chownSync(file, 65_534, 65_534);
+	const child = start(t, 'python3', [script(dir, 'once.py', pythonOnce), locks, 'FORGED', 'release']);
+	const result = await firstLine<{held: boolean; pid: number; verdict: string; message: string}>(child);
+	assert.deepEqual({held: result.held, pid: result.pid, verdict: result.verdict}, {held: true, pid: victim.pid, verdict: 'unknown'});
+	assert.match(result.message, new RegExp(`lockfile owned by uid 65534 but PID ${victim.pid} runs as uid 0: not trusted; treated as held`));
+	assert.equal(await child.exited, 0, child.err());
+	assert.equal(statSync(file).uid, 65_534, 'the forged lock is left in place');
 });
 
 test('a live Node holder: acquire() raises LockHeld, the with-form prints the bots\' message and exits 1', {skip, timeout: 60_000}, async t => {
