@@ -35,7 +35,7 @@ test('npm pack ships what the bin needs and nothing of the tests; installed else
 
 	const listed = await bin('tar', ['-tzf', tarball], packDir);
 	const files = listed.stdout.split('\n').filter(Boolean).map(file => file.replace(/^package\//, ''));
-	for (const needed of ['package.json', 'README.md', 'dist/source/cli.js', 'dist/fixtures/fake-bot.js', 'dist/fixtures/broker-sim.js', 'dist/source/demo/broker-sim/server.js', 'dist/source/demo/broker-sim/account.js', 'dist/source/demo/broker-sim/actions.js', 'schema/fleetdeck.config.schema.json', 'docs/lock-protocol.md']) {
+	for (const needed of ['package.json', 'README.md', 'dist/source/cli.js', 'dist/fixtures/fake-bot.js', 'dist/fixtures/broker-sim.js', 'dist/source/demo/broker-sim/server.js', 'dist/source/demo/broker-sim/account.js', 'dist/source/demo/broker-sim/actions.js', 'schema/fleetdeck.config.schema.json', 'docs/lock-protocol.md', 'clients/python/fleetdeck_lock.py']) {
 		assert.ok(files.includes(needed), `the package has ${needed}`);
 	}
 
