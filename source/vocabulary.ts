@@ -117,7 +117,7 @@ export const verdictProvesStale: Record<VerdictCode, boolean> = {
 // ── Position drift ──────────────────────────────────────────────────────────────────────────────
 
 /** How the bot's record of open positions can differ from the broker's (DESIGN.md §7). */
-export const driftClasses = ['closed-externally', 'opened-manually', 'modified-externally', 'missing-sl', 'stale'] as const;
+export const driftClasses = ['closed-externally', 'opened-manually', 'opened-by-bot-unheld', 'duplicate-trade', 'modified-externally', 'missing-sl', 'stale'] as const;
 export type DriftClass = (typeof driftClasses)[number];
 
 /** A difference is `suspected` until seen on enough consecutive polls, then `confirmed`. */
@@ -149,6 +149,8 @@ export const problemCodes = [
 	'drift-modified-externally',
 	'drift-missing-sl',
 	'drift-stale',
+	'drift-opened-by-bot-unheld',
+	'duplicate-trade',
 ] as const;
 export type ProblemCode = (typeof problemCodes)[number];
 
@@ -159,6 +161,9 @@ export const healthProblemCodes: Record<HealthLayer, ProblemCode> = {service: 'h
 export const driftProblemCodes: Record<DriftClass, ProblemCode | null> = {
 	'closed-externally': 'drift-closed-externally',
 	'opened-manually': null,
+	'opened-by-bot-unheld': 'drift-opened-by-bot-unheld',
+	// Named without the drift- prefix: DESIGN §9 calls it `duplicate-trade` (another copy of the bot is trading).
+	'duplicate-trade': 'duplicate-trade',
 	'modified-externally': 'drift-modified-externally',
 	'missing-sl': 'drift-missing-sl',
 	stale: 'drift-stale',

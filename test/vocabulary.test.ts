@@ -146,7 +146,8 @@ test('problem codes are the ones docs/snapshot.md documents, and each health lay
 		const code = driftProblemCodes[driftClass];
 		// The doc: "level per class; `opened-manually` is shown, never raised".
 		assert.equal(code === null, driftSeverity[driftClass] === 'info', `${driftClass}: raises a problem exactly when its severity alarms`);
-		assert.equal(code, code === null ? null : `drift-${driftClass}`);
+		// DESIGN §9 names the duplicate-trade problem itself; every other class is prefixed drift-.
+		assert.equal(code, code === null ? null : driftClass === 'duplicate-trade' ? 'duplicate-trade' : `drift-${driftClass}`);
 	}
 });
 

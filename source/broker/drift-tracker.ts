@@ -58,11 +58,12 @@ export class DriftTracker {
 
 	/**
 	 * `account`, when given, pauses judging on a snapshot proven to be another account's: its
-	 * positions would all read as drift of this one (cross-wired terminals).
+	 * positions would all read as drift of this one (cross-wired terminals); its `broker.magic`
+	 * is the bot's magic.
 	 */
 	constructor(
-		private readonly limits: Pick<HealthLimits, 'driftPersistPolls' | 'positionStaleSeconds'>,
-		private readonly account: Pick<AccountConfig, 'number' | 'server'> | null = null,
+		private readonly limits: Pick<HealthLimits, 'driftPersistPolls' | 'positionStaleSeconds' | 'duplicateTradeWindowSeconds'>,
+		private readonly account: (Pick<AccountConfig, 'number' | 'server'> & {broker?: {magic?: number | null} | null}) | null = null,
 	) {
 		this.persistPolls = Math.max(1, limits.driftPersistPolls);
 	}
@@ -124,7 +125,7 @@ export class DriftTracker {
 		const broker = allBroker.filter(position => !this.tombstones.has(positionId(position)));
 		this.lastBrokerIds = new Set(broker.map(position => positionId(position)));
 		this.lastBotIds = botIds;
-		const differences = diffPositions({...snapshot, positions: {bot, broker}}, this.limits, now);
+		const differences = diffPositions({...snapshot, positions: {bot, broker}}, this.limits, now, this.account?.broker?.magic ?? null);
 
 		const raised: DriftItem[] = [];
 		const seen = new Set<string>();

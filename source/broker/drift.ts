@@ -1,5 +1,6 @@
 import type {HealthLimits} from '../config/types.js';
 import {formatDuration} from '../text/duration.js';
+import {findDuplicateTrades} from './duplicate-trades.js';
 import {positionId, type Deal, type Position, type StatusSnapshot} from './snapshot.js';
 import type {DriftClass, EventLevel} from '../vocabulary.js';
 
@@ -12,6 +13,9 @@ export type DriftSeverity = EventLevel;
  */
 export const driftSeverity: Record<DriftClass, DriftSeverity> = {
 	'opened-manually': 'info',
+	'opened-by-bot-unheld': 'warn',
+	// Another copy of the bot trading the same account doubles every risk it takes.
+	'duplicate-trade': 'crit',
 	'closed-externally': 'warn',
 	'modified-externally': 'warn',
 	stale: 'warn',
@@ -65,8 +69,17 @@ export function driftPause(snapshot: StatusSnapshot): string | null {
 	return null;
 }
 
-/** Compares the bot's positions with the broker's in one snapshot. Pure; [] when drift cannot be judged (see `driftPause`). */
-export function diffPositions(snapshot: StatusSnapshot, limits: Pick<HealthLimits, 'positionStaleSeconds'>, now: number): RawDifference[] {
+/**
+ * Compares the bot's positions with the broker's in one snapshot. Pure; [] when drift cannot be
+ * judged (see `driftPause`). `magic` is the bot's configured magic; without it, the magics of the
+ * positions the bot holds are the bot's.
+ */
+export function diffPositions(
+	snapshot: StatusSnapshot,
+	limits: Pick<HealthLimits, 'positionStaleSeconds' | 'duplicateTradeWindowSeconds'>,
+	now: number,
+	magic: number | null = null,
+): RawDifference[] {
 	if (driftPause(snapshot) !== null) {
 		return [];
 	}
@@ -77,8 +90,40 @@ export function diffPositions(snapshot: StatusSnapshot, limits: Pick<HealthLimit
 		differences.push(closedExternally(position, snapshot.deals ?? []));
 	}
 
+	const duplicates = findDuplicateTrades(snapshot.positions!.broker!, snapshot.positions!.bot!, limits.duplicateTradeWindowSeconds);
+	const copies = new Set(duplicates.flatMap(duplicate => duplicate.ids));
+	for (const duplicate of duplicates) {
+		const copyId = duplicate.ids.find(id => !duplicate.heldIds.includes(id))!;
+		differences.push({
+			key: `duplicate-trade:${duplicate.ids.join(',')}`,
+			class: 'duplicate-trade',
+			positionId: copyId,
+			symbol: duplicate.symbol,
+			message: duplicate.message,
+			detail: {side: duplicate.side, volume: duplicate.volume, magic: duplicate.magic, ids: duplicate.ids, heldIds: duplicate.heldIds, spreadMs: duplicate.spreadMs},
+		});
+	}
+
+	const botMagics = botMagicsOf(pairs, magic);
 	for (const position of brokerOnly) {
 		const id = positionId(position);
+		if (copies.has(id)) {
+			continue;
+		}
+
+		// The bot's magic proves the bot (or a copy of it) opened it: never a manual trade.
+		if (position.magic !== null && botMagics.has(position.magic)) {
+			differences.push({
+				key: `opened-by-bot-unheld:${id}`,
+				class: 'opened-by-bot-unheld',
+				positionId: id,
+				symbol: position.symbol,
+				message: `${label(position)} ${position.side} ${position.volume} carries the bot's magic ${position.magic} but the bot does not hold it`,
+				detail: {ticket: position.ticket, side: position.side, volume: position.volume, magic: position.magic, sl: position.sl, tp: position.tp},
+			});
+			continue;
+		}
+
 		differences.push({
 			key: `opened-manually:${id}`,
 			class: 'opened-manually',
@@ -132,6 +177,16 @@ export function diffPositions(snapshot: StatusSnapshot, limits: Pick<HealthLimit
 	}
 
 	return differences;
+}
+
+/**
+ * The bot's magics: the configured one, else those of the broker's positions the bot holds (the
+ * broker's copy, since a bot may not publish magic in its own record). Magic 0 is MetaTrader's
+ * "no expert": manual trades carry it, so it never proves the bot.
+ */
+function botMagicsOf(pairs: Array<[Position, Position]>, magic: number | null): Set<number> {
+	const magics = magic === null ? pairs.flatMap(([bot, broker]) => [broker.magic, bot.magic]) : [magic];
+	return new Set(magics.filter((value): value is number => value !== null && value !== 0));
 }
 
 /**

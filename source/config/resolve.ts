@@ -46,7 +46,7 @@ function account(input: ValidatedAccount, baseDir: string, pollSeconds: number):
 		broker:
 			broker === undefined
 				? null
-				: {status: statusSource(broker.status, baseDir), pollSeconds: broker.pollSeconds ?? pollSeconds, limits: {...broker.limits}},
+				: {status: statusSource(broker.status, baseDir), pollSeconds: broker.pollSeconds ?? pollSeconds, limits: {...broker.limits}, magic: broker.magic ?? null},
 	};
 }
 

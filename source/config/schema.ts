@@ -81,6 +81,7 @@ export const numberLimits = {
 	maxPingMs: {min: 1, max: 60_000, maxWords: 'one minute'},
 	positionStaleSeconds: {min: 1, max: 365 * oneDay, maxWords: 'one year'},
 	driftPersistPolls: {min: 1, max: 100, maxWords: 'a hundred polls', integer: true},
+	duplicateTradeWindowSeconds: {min: 1, max: oneDay, maxWords: 'one day'},
 } as const satisfies Record<string, NumberLimit>;
 
 /** A number within `limit`; the error names the bound and what was found ("at most 86400 (one day), got 2592000"). */
@@ -195,12 +196,20 @@ const limitsSchema = z.strictObject({
 	maxPingMs: bounded(numberLimits.maxPingMs).default(500),
 	positionStaleSeconds: bounded(numberLimits.positionStaleSeconds).default(86_400),
 	driftPersistPolls: bounded(numberLimits.driftPersistPolls).default(2),
+	duplicateTradeWindowSeconds: bounded(numberLimits.duplicateTradeWindowSeconds)
+		.default(60)
+		.meta({description: 'Positions of one symbol, side and magic opened this close together, held only partly by the bot, are a duplicate trade.'}),
 });
 
 const brokerSchema = z.strictObject({
 	status: statusSourceSchema,
 	pollSeconds: bounded(numberLimits.pollSeconds).optional().meta({description: 'Default: the top-level pollSeconds.'}),
 	limits: limitsSchema.prefault({}),
+	magic: z
+		.int({error: 'a whole number (MetaTrader\'s magic)'})
+		.min(0, {error: (issue) => `at least 0 (MetaTrader's magic is unsigned), got ${String(issue.input)}`})
+		.optional()
+		.meta({description: 'The magic number the bot trades with; its positions the bot does not hold are never read as manual trades.'}),
 });
 
 /**

@@ -45,6 +45,7 @@ export interface HealthLimits {
 	maxPingMs: number; // 500
 	positionStaleSeconds: number; // 86400
 	driftPersistPolls: number; // 2
+	duplicateTradeWindowSeconds: number; // 60
 }
 
 export interface AccountConfig {
@@ -54,7 +55,8 @@ export interface AccountConfig {
 	/** Expected `terminal.server` in status snapshots, when configured. */
 	server: string | null;
 	components: ComponentConfig[];
-	broker: {status: StatusSource; pollSeconds: number; limits: HealthLimits} | null;
+	/** `magic`: the bot's MetaTrader magic when configured; null to learn it from the bot's own positions. */
+	broker: {status: StatusSource; pollSeconds: number; limits: HealthLimits; magic?: number | null} | null;
 }
 
 export interface ServiceConfig extends ComponentConfig {

@@ -12,6 +12,7 @@ export const limits: HealthLimits = {
 	maxPingMs: 500,
 	positionStaleSeconds: 86_400,
 	driftPersistPolls: 2,
+	duplicateTradeWindowSeconds: 60,
 };
 
 export const t0 = Date.parse('2026-11-22T18:00:00.000Z');
@@ -23,7 +24,7 @@ export function account(overrides: Partial<AccountConfig> = {}): AccountConfig {
 		enabled: true,
 		server: null,
 		components: [],
-		broker: {status: {kind: 'http', url: 'http://127.0.0.1:1/ATLAS/status', timeoutSeconds: 1}, pollSeconds: 2, limits},
+		broker: {status: {kind: 'http', url: 'http://127.0.0.1:1/ATLAS/status', timeoutSeconds: 1}, pollSeconds: 2, limits, magic: null},
 		...overrides,
 	};
 }
@@ -39,6 +40,7 @@ export interface WirePosition {
 	tp?: unknown;
 	openedAt?: unknown;
 	updatedAt?: unknown;
+	magic?: unknown;
 }
 
 /** A snapshot as a publisher writes it, before validation. */

@@ -36,6 +36,7 @@ const fields: Array<{path: string; limit: NumberLimit; config: (value: number) =
 		['limits.maxPingMs', numberLimits.maxPingMs],
 		['limits.positionStaleSeconds', numberLimits.positionStaleSeconds],
 		['limits.driftPersistPolls', numberLimits.driftPersistPolls],
+		['limits.duplicateTradeWindowSeconds', numberLimits.duplicateTradeWindowSeconds],
 	] as const).map(([key, limit]) => ({
 		path: `accounts[0].broker.${key}`,
 		limit,

@@ -103,7 +103,9 @@ test('broker defaults: http timeout 5 s, pollSeconds from the top level, health 
 			maxPingMs: 500,
 			positionStaleSeconds: 86_400,
 			driftPersistPolls: 2,
+			duplicateTradeWindowSeconds: 60,
 		},
+		magic: null,
 	});
 });
 
@@ -297,4 +299,13 @@ test('names differing only in case are duplicates: they share a lock file on Win
 			['accounts[1].id', 'a unique account id ("atlas" is also accounts[0].id)'],
 		],
 	);
+});
+
+test('broker.magic names the bot\'s MetaTrader magic: a whole number, at least 0', () => {
+	const withMagic = (magic: unknown) => ({accounts: [{id: 'ATLAS', number: '1', broker: {status: {url: 'http://127.0.0.1:8803/status'}, magic}}]});
+	assert.equal(parse(withMagic(123)).accounts[0]?.broker?.magic, 123);
+	const negative = parseError(withMagic(-1));
+	assert.equal(negative.path, 'accounts[0].broker.magic');
+	assert.match(negative.expected, /at least 0/);
+	assert.equal(parseError(withMagic(1.5)).path, 'accounts[0].broker.magic');
 });
