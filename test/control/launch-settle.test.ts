@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import path from 'node:path';
 import {test} from 'node:test';
-import {cli, component, tempFleet} from './fleet-fixture.js';
+import {loadConfig} from '../../source/config/index.js';
+import {createController} from '../../source/control/controller.js';
+import type {StepProgress} from '../../source/control/types.js';
+import {openJournal} from '../../source/journal/index.js';
+import {cli, cliPath, component, tempFleet} from './fleet-fixture.js';
 
 /** A backoff long enough that a crashed bot is still waiting for its restart when `launch` looks. */
 const slowBackoff = {backoff: {initialSeconds: 60, maxSeconds: 60}};
@@ -76,4 +81,28 @@ test('each role group settles before the next starts: a service that dies in its
 	const brainStarted = fleet.starts('BRAIN_T1')[0];
 	assert.ok(serviceFailed && brainStarted, 'both recorded');
 	assert.ok(Date.parse(serviceFailed.at) <= brainStarted.at, `the service was judged (${serviceFailed.at}) before the brain started (${new Date(brainStarted.at).toISOString()})`);
+});
+
+test('the deck\'s launch path (the controller) shows the step waiting through its window, then failed with the reason', async t => {
+	const fleet = tempFleet(t, bot => ({
+		launchSettleSeconds: 5,
+		accounts: [{id: 'T1', number: '1', components: [
+			component('BRAIN_LATE', 'brain', bot('BRAIN_LATE', '--crash-after', '2'), slowBackoff),
+		]}],
+	}));
+	const config = loadConfig({config: fleet.configFile, cwd: fleet.dir});
+	const journal = openJournal(path.join(fleet.dir, '.fleetdeck/journal.db'));
+	t.after(() => {
+		journal.close();
+	});
+	const controller = createController(config, {journal, cliPath});
+	const seen: StepProgress[] = [];
+	const result = await controller.execute(await controller.plan('launch', 'all'), progress => {
+		seen.push(progress);
+	});
+	const brain = seen.filter(progress => progress.stepId === 'launch:BRAIN_LATE');
+	assert.deepEqual(brain.map(progress => progress.status).filter((status, index, all) => status !== all[index - 1]), ['running', 'waiting', 'failed']);
+	assert.match(brain.at(-1)?.message ?? '', /did not stay up through its settle window: the bot exited \(exit code 1/);
+	assert.equal(result.ok, false);
+	assert.equal(result.steps.find(step => step.id === 'launch:BRAIN_LATE')?.status, 'failed');
 });
