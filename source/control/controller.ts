@@ -2,7 +2,8 @@ import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import {clearStaleLock} from '../locks/index.js';
+import os from 'node:os';
+import {clearStaleLock, writePlannedStop} from '../locks/index.js';
 import {findComponent} from './components.js';
 import {launchComponent, settleLaunched, type Settling} from './launch.js';
 import {planClearStale, planLaunch, planShutdown, planStopDuplicates} from './plan.js';
@@ -38,7 +39,28 @@ export function createController(config: FleetConfig, options: ControllerOptions
 	const platform = options.platform ?? processPlatform();
 	const context = judgeContext(config, platform);
 
-	async function runStep(step: PlanStep, report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
+	/**
+	 * After `shutdown` stopped a component: record that it is down on purpose, by whom and when, so
+	 * the deck shows it `stopped` (ok) rather than "not running" (crit) until it is launched again.
+	 * The stop itself succeeded either way; a marker that cannot be written is said, not fatal.
+	 */
+	function markPlannedStop(component: string): string {
+		let who: string;
+		try {
+			who = os.userInfo().username;
+		} catch {
+			who = `uid ${process.getuid?.() ?? '?'}`;
+		}
+
+		try {
+			writePlannedStop(config.locksDir, component, {by: `${who}@${os.hostname()} (fleetdeck shutdown)`, at: new Date().toISOString()});
+			return '';
+		} catch (error) {
+			return `; its planned-stop marker could not be written (${error instanceof Error ? error.message : String(error)}), so it shows as not running`;
+		}
+	}
+
+	async function runStep(step: PlanStep, kind: Plan['kind'], report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
 		switch (step.kind) {
 			case 'skip': {
 				const refused = skipRefuses(step);
@@ -54,6 +76,10 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 			case 'stop': {
 				const result = await stopInstance(step.target, {control: platform, readTable: async () => (await platform.table()).processes, journal, locksDir: config.locksDir, context}, report);
+				if (result.ok && kind === 'shutdown' && step.target.why === 'component') {
+					return {status: 'done', message: `${result.message}${markPlannedStop(step.target.component)}`};
+				}
+
 				return {status: result.ok ? 'done' : 'failed', message: result.message};
 			}
 
@@ -159,7 +185,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 				const label = stepLabel(step);
 				report('running', label);
-				const {settle: started, ...outcome} = await runStep(step, report).catch((error: unknown): StepOutcome => failedStep(step, error));
+				const {settle: started, ...outcome} = await runStep(step, plan.kind, report).catch((error: unknown): StepOutcome => failedStep(step, error));
 				steps.push({id: step.id, label, ...outcome});
 				if (started) {
 					// Not done until its window has passed: the deck shows it waiting, then done or failed.
