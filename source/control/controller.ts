@@ -1,8 +1,8 @@
+import os from 'node:os';
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import os from 'node:os';
 import {clearStaleLock, writePlannedStop} from '../locks/index.js';
 import {findComponent} from './components.js';
 import {launchComponent, settleLaunched, type Settling} from './launch.js';
