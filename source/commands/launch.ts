@@ -13,8 +13,11 @@ const help = `
 	MASTER_LAUNCH: start every enabled component of the named (or all) accounts, and the services
 	when no account is named, that is not already running: each under its own detached
 	"fleetdeck run" supervisor (output appended to logsDir/<NAME>.log). Services first, then
-	watchdogs, then brains, each waited for until its lock is live. A component with a duplicate
-	or an unlocked copy running is refused, naming the PIDs to deal with.
+	watchdogs, then brains, each waited for until its lock is live. Each role group is then
+	watched for launchSettleSeconds (config, default 5; 0: no watch), its windows overlapping,
+	before the next group starts: a bot that exits within it (a missing script, a bad import) is
+	reported failed with the last lines of its log. A component with a duplicate or an unlocked
+	copy running is refused, naming the PIDs to deal with.
 
 	Options
 	  --dry-run          show what would be started, start nothing

@@ -60,6 +60,7 @@ export function resolveConfig(input: ValidatedConfig, file: string): FleetConfig
 		journal: path.resolve(baseDir, input.journal),
 		journalRetention: retention(input.journalRetention),
 		pollSeconds: input.pollSeconds,
+		launchSettleSeconds: input.launchSettleSeconds,
 		remoteLockExpirySeconds: input.remoteLockExpirySeconds,
 		services: input.services.map(
 			(entry): ServiceConfig => ({...component(entry, baseDir, null), health: entry.health === undefined ? null : {...entry.health}}),
@@ -92,6 +93,7 @@ export function defaultConfig(cwd: string, locksDir?: string): FleetConfig {
 		journal: path.resolve(path.dirname(locks), defaults.journal),
 		journalRetention: retention(defaults.journalRetention),
 		pollSeconds: defaults.pollSeconds,
+		launchSettleSeconds: defaults.launchSettleSeconds,
 		remoteLockExpirySeconds: null,
 		services: [],
 		accounts: [],

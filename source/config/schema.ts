@@ -35,6 +35,7 @@ export const defaults = {
 	journal: '.fleetdeck/journal.db',
 	pollSeconds: 2,
 	httpTimeoutSeconds: 5,
+	launchSettleSeconds: 5,
 	journalRetention: {eventsDays: 90, samplesDays: 7},
 } as const;
 
@@ -72,6 +73,7 @@ export const numberLimits = {
 	eventsDays: {min: 1, max: 3650, maxWords: 'ten years'},
 	samplesDays: {min: 1, max: 365, maxWords: 'one year'},
 	stopTimeoutSeconds: {min: 0.1, max: oneDay, maxWords: 'one day'},
+	launchSettleSeconds: {min: 0, max: 300, maxWords: 'five minutes'},
 	backoffSeconds: {min: 0.1, max: oneDay, maxWords: 'one day'},
 	backoffFactor: {min: 1, max: 10, maxWords: 'ten times the previous delay'},
 	crashLoopFailures: {min: 1, max: 1000, maxWords: 'a thousand', integer: true},
@@ -246,6 +248,9 @@ export const configSchema = z.strictObject({
 		})
 		.default({...defaults.journalRetention}),
 	pollSeconds: bounded(numberLimits.pollSeconds).default(defaults.pollSeconds),
+	launchSettleSeconds: bounded(numberLimits.launchSettleSeconds)
+		.default(defaults.launchSettleSeconds)
+		.meta({description: '`launch` watches each component it started this long and reports one that exits within it as failed; 0: no watch.'}),
 	remoteLockExpirySeconds: bounded(numberLimits.remoteLockExpirySeconds)
 		.nullable()
 		.default(null)

@@ -74,6 +74,8 @@ export interface FleetConfig {
 	/** Days the journal keeps events and health samples; older rows are pruned. */
 	journalRetention: {events: number; samples: number};
 	pollSeconds: number;
+	/** How long `launch` watches each component it started for an early exit; 0 = not at all. Default 5. */
+	launchSettleSeconds: number;
 	/** Another host's lock is `remote-expired` when its heartbeat is older than this; null = never. */
 	remoteLockExpirySeconds: number | null;
 	services: ServiceConfig[];

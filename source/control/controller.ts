@@ -1,10 +1,11 @@
+import os from 'node:os';
 import type {FleetConfig} from '../config/types.js';
 import {gatherSnapshot, judgeContext} from '../fleet/gather.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import {clearStaleLock} from '../locks/index.js';
+import {clearStaleLock, writePlannedStop} from '../locks/index.js';
 import {findComponent} from './components.js';
-import {launchComponent} from './launch.js';
+import {launchComponent, settleLaunched, type Settling} from './launch.js';
 import {planClearStale, planLaunch, planShutdown, planStopDuplicates} from './plan.js';
 import {processPlatform} from '../procs/platform/index.js';
 import type {ProcessPlatform} from '../runtime/ports.js';
@@ -24,7 +25,8 @@ export interface ControllerOptions {
 	launchWaitMs?: number;
 }
 
-type StepOutcome = {status: StepStatus; message: string};
+/** `settle`: a component this step started, to be watched through its settle window. */
+type StepOutcome = {status: StepStatus; message: string; settle?: Settling};
 
 /**
  * The one implementation of launch, shutdown, stop-duplicates and clear-stale, used by the CLI
@@ -37,7 +39,28 @@ export function createController(config: FleetConfig, options: ControllerOptions
 	const platform = options.platform ?? processPlatform();
 	const context = judgeContext(config, platform);
 
-	async function runStep(step: PlanStep, report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
+	/**
+	 * After `shutdown` stopped a component: record that it is down on purpose, by whom and when, so
+	 * the deck shows it `stopped` (ok) rather than "not running" (crit) until it is launched again.
+	 * The stop itself succeeded either way; a marker that cannot be written is said, not fatal.
+	 */
+	function markPlannedStop(component: string): string {
+		let who: string;
+		try {
+			who = os.userInfo().username;
+		} catch {
+			who = `uid ${process.getuid?.() ?? '?'}`;
+		}
+
+		try {
+			writePlannedStop(config.locksDir, component, {by: `${who}@${os.hostname()} (fleetdeck shutdown)`, at: new Date().toISOString()});
+			return '';
+		} catch (error) {
+			return `; its planned-stop marker could not be written (${error instanceof Error ? error.message : String(error)}), so it shows as not running`;
+		}
+	}
+
+	async function runStep(step: PlanStep, kind: Plan['kind'], report: (status: StepStatus, message: string) => void): Promise<StepOutcome> {
 		switch (step.kind) {
 			case 'skip': {
 				const refused = skipRefuses(step);
@@ -53,6 +76,10 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 			case 'stop': {
 				const result = await stopInstance(step.target, {control: platform, readTable: async () => (await platform.table()).processes, journal, locksDir: config.locksDir, context}, report);
+				if (result.ok && kind === 'shutdown' && step.target.why === 'component') {
+					return {status: 'done', message: `${result.message}${markPlannedStop(step.target.component)}`};
+				}
+
 				return {status: result.ok ? 'done' : 'failed', message: result.message};
 			}
 
@@ -65,7 +92,12 @@ export function createController(config: FleetConfig, options: ControllerOptions
 				const result = await launchComponent(component, {config, cliPath: options.cliPath, journal, context, waitMs: options.launchWaitMs, platform}, message => {
 					report('waiting', message);
 				});
-				return {status: result.ok ? (result.already ? 'skipped' : 'done') : 'failed', message: result.message};
+				const outcome: StepOutcome = {status: result.ok ? (result.already ? 'skipped' : 'done') : 'failed', message: result.message};
+				if (outcome.status === 'done' && result.pid !== null && config.launchSettleSeconds > 0) {
+					outcome.settle = {component, pid: result.pid, until: Date.now() + config.launchSettleSeconds * 1000};
+				}
+
+				return outcome;
 			}
 
 			case 'clear': {
@@ -119,16 +151,53 @@ export function createController(config: FleetConfig, options: ControllerOptions
 
 		async execute(plan: Plan, onProgress?: (progress: StepProgress) => void): Promise<ActionResult> {
 			const steps: ActionResult['steps'] = [];
+			// Started components settle together, one role group at a time: every service is
+			// watched through its window before the first watchdog starts, and so on. The windows
+			// of one group overlap, so a launch of eleven components waits three windows, not eleven.
+			let settling: Array<{stepId: string; settle: Settling}> = [];
+			const settle = async () => {
+				const failures = await settleLaunched(settling.map(entry => entry.settle), {config, journal, context});
+				for (const {stepId, settle: {component}} of settling) {
+					const failure = failures.get(component.name);
+					const entry = steps.find(done => done.id === stepId);
+					if (entry && failure !== undefined) {
+						entry.status = 'failed';
+						entry.message = failure;
+					}
+
+					if (entry) {
+						onProgress?.({stepId, status: entry.status, message: entry.message});
+					}
+				}
+
+				settling = [];
+			};
+
 			for (const step of plan.steps) {
 				const report = (status: StepStatus, message: string) => {
 					onProgress?.({stepId: step.id, status, message});
 				};
 
+				const role = step.kind === 'launch' ? findComponent(config, step.target.component)?.role : undefined;
+				if (role !== undefined && settling.some(entry => entry.settle.component.role !== role)) {
+					await settle();
+				}
+
 				const label = stepLabel(step);
 				report('running', label);
-				const outcome = await runStep(step, report).catch((error: unknown): StepOutcome => failedStep(step, error));
-				report(outcome.status, outcome.message);
+				const {settle: started, ...outcome} = await runStep(step, plan.kind, report).catch((error: unknown): StepOutcome => failedStep(step, error));
 				steps.push({id: step.id, label, ...outcome});
+				if (started) {
+					// Not done until its window has passed: the deck shows it waiting, then done or failed.
+					report('waiting', `${outcome.message}; making sure it stays up for ${config.launchSettleSeconds} s`);
+					settling.push({stepId: step.id, settle: started});
+				} else {
+					report(outcome.status, outcome.message);
+				}
+			}
+
+			if (settling.length > 0) {
+				await settle();
 			}
 
 			const failed = steps.filter(step => step.status === 'failed').length;

@@ -5,6 +5,7 @@ import {exitCode} from '../exit-codes.js';
 import type {Journal} from '../journal/types.js';
 import {ensurePrivateDir} from '../files/private-dir.js';
 import {createLocksDir, inspect, type JudgeContext} from '../locks/index.js';
+import type {LockInspection} from '../locks/types.js';
 import {processPlatform} from '../procs/platform/index.js';
 import type {ProcessPlatform} from '../runtime/ports.js';
 import {LogFileError, openLogForAppend, readLogTail} from './log-file.js';
@@ -59,6 +60,22 @@ export function logTail(file: string, lines = 5): string {
 	}
 }
 
+/**
+ * The log lines that say why a bot just died: only those written since this launch's marker line,
+ * without stack frames (`    at …`). A Node bot's "Cannot find module" sits above a dozen frames
+ * and its error object, so the plain last five lines would show only the frames' tail.
+ */
+export function failureTail(file: string, lines = 12): string {
+	const tail = logTail(file, 60);
+	if (tail.startsWith('(not read: ')) {
+		return tail;
+	}
+
+	const all = tail.split('\n');
+	const since = all.findLastIndex(line => line.startsWith('--- ') && line.includes(' fleetdeck launch: starting '));
+	return all.slice(since + 1).filter(line => !/^\s+at\s/.test(line)).slice(-lines).join('\n');
+}
+
 function sleep(ms: number): Promise<void> {
 	return new Promise(resolve => {
 		setTimeout(resolve, ms);
@@ -104,7 +121,7 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 	}
 
 	const fail = (message: string, pid: number | null): LaunchReport => {
-		const tail = logTail(logFile);
+		const tail = failureTail(logFile);
 		const full = tail === '' ? message : `${message}; last lines of ${logFile}:\n${tail}`;
 		journal.record({kind: 'launch.failed', message: full, account: component.account, component: name, pid});
 		return {ok: false, message: full, pid};
@@ -176,4 +193,77 @@ export async function launchComponent(component: ComponentConfig, deps: LaunchDe
 
 		await sleep(deps.pollMs ?? 100);
 	}
+}
+
+/** A component `launch` started, watched through its settle window. */
+export interface Settling {
+	component: ComponentConfig;
+	/** The supervisor `launchComponent` spawned. */
+	pid: number;
+	/** When the window for it ends, epoch ms. */
+	until: number;
+}
+
+/**
+ * Why a just-started component is not running any more, judged from its lock alone (the
+ * supervisor's own record: its state, last exit and restarts), or null while it runs as started.
+ * A lock that is missing, not live, or held by another PID means the supervisor is gone.
+ */
+export function settleFailure(lock: LockInspection | null, supervisorPid: number): string | null {
+	if (lock === null) {
+		return `its supervisor PID ${supervisorPid} exited and its lock is gone`;
+	}
+
+	const record = lock.record;
+	if (lock.verdict !== 'live' || record === null || record.pid !== supervisorPid) {
+		return record !== null && record.pid !== supervisorPid
+			? `its lock is now held by PID ${record.pid}, not by its supervisor PID ${supervisorPid}`
+			: `its supervisor PID ${supervisorPid} is gone (lock ${lock.verdict}: ${lock.reason})`;
+	}
+
+	const supervisor = record.supervisor;
+	const last = supervisor?.lastExit;
+	if (supervisor && (supervisor.state === 'backoff' || supervisor.state === 'crash-loop' || supervisor.restarts > 0 || last)) {
+		const how = last ? (last.signal ?? `exit code ${last.code ?? '?'}`) : 'unknown status';
+		const restarted = supervisor.restarts > 0 ? `, restarted ${supervisor.restarts} time${supervisor.restarts === 1 ? '' : 's'}` : '';
+		return `the bot exited (${how}${restarted}); its supervisor PID ${supervisorPid} is in ${supervisor.state} and keeps the lock`;
+	}
+
+	return null;
+}
+
+/**
+ * Watch components started by `launch` until each one's settle window has passed, polling their
+ * locks: one that exits within it fails, with the reason and the last lines of its log (journaled
+ * as `launch.failed`). Returns the failures by component name; the rest stayed up. A lock that
+ * cannot be read for a moment is no answer: the watch goes on.
+ */
+export async function settleLaunched(settling: Settling[], deps: Pick<LaunchDeps, 'config' | 'journal' | 'context' | 'pollMs'>): Promise<Map<string, string>> {
+	const failures = new Map<string, string>();
+	let watching = [...settling];
+	while (watching.length > 0) {
+		const now = Date.now();
+		const next: Settling[] = [];
+		for (const entry of watching) {
+			const lock = await inspect(deps.config.locksDir, entry.component.name, deps.context).catch(() => undefined);
+			const reason = lock === undefined ? null : settleFailure(lock, entry.pid);
+			if (reason !== null) {
+				const name = entry.component.name;
+				const logFile = path.join(deps.config.logsDir, `${name}.log`);
+				const tail = failureTail(logFile);
+				const message = `${name} did not stay up through its settle window: ${reason}${tail === '' ? '' : `; last lines of ${logFile}:\n${tail}`}`;
+				deps.journal.record({kind: 'launch.failed', message, account: entry.component.account, component: name, pid: entry.pid});
+				failures.set(name, message);
+			} else if (now < entry.until) {
+				next.push(entry);
+			}
+		}
+
+		watching = next;
+		if (watching.length > 0) {
+			await sleep(deps.pollMs ?? 100);
+		}
+	}
+
+	return failures;
 }

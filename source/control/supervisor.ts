@@ -4,7 +4,7 @@ import type {BackoffConfig, RestartPolicy} from '../config/types.js';
 import {exitCode} from '../exit-codes.js';
 import {lockClearedEvent} from '../journal/fleet-events.js';
 import type {Journal} from '../journal/types.js';
-import {acquire, heartbeat, release, type AcquireResult, type HeldLock, type JudgeContext} from '../locks/index.js';
+import {acquire, clearPlannedStop, heartbeat, release, type AcquireResult, type HeldLock, type JudgeContext} from '../locks/index.js';
 import type {ChildIdentity, LockInspection, ParsedLock, SupervisorState} from '../locks/types.js';
 import {processPlatform} from '../procs/platform/index.js';
 import type {ProcessPlatform, ProcessSignals} from '../runtime/ports.js';
@@ -111,6 +111,13 @@ export async function runSupervisor(options: SupervisorOptions): Promise<number>
 	if (!acquired.acquired) {
 		log(describeHolder(name, acquired.holder));
 		return exitCode.lockHeld;
+	}
+
+	// Started again: a planned stop by `fleetdeck shutdown` is over, and a crash from here on is one.
+	try {
+		clearPlannedStop(options.locksDir, name);
+	} catch (error) {
+		log(`fleetdeck run ${name}: its planned-stop marker could not be removed: ${error instanceof Error ? error.message : String(error)}`);
 	}
 
 	let held: HeldLock = {pid: acquired.record.pid, startToken: acquired.record.startToken, token: acquired.record.token};

@@ -45,6 +45,9 @@ export function demoConfig(options: DemoConfigOptions): Record<string, unknown> 
 		logsDir: 'logs',
 		journal: '.fleetdeck/journal.db',
 		pollSeconds: 1,
+		// The demo's bots are the project's own fake bot, and it launches them one step at a time:
+		// a settle window would add one wait per component to the demo's start, and catch nothing.
+		launchSettleSeconds: 0,
 		services: [{...component('quantum_server', 'service', ['quantum_server.py'], 'quantum_server\\.py'), health: {url: options.healthUrl, timeoutSeconds: 2}}],
 		accounts: demoAccounts.map(account => ({
 			id: account.id,

@@ -1,6 +1,7 @@
 import {isConfigured} from '../config/resolve.js';
 import {watcherLockName} from '../config/schema.js';
 import type {FleetConfig} from '../config/types.js';
+import type {PlannedStop} from '../locks/planned-stop.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import type {ProcessInfo} from '../procs/types.js';
 import {accountBrokerView, serviceHealthProblem, type BrokerFacts} from './broker-facts.js';
@@ -18,6 +19,8 @@ export interface FleetInput {
 	/** The locks directory's permission bits; absent or null when unknown (no such directory, Windows). */
 	locksDirMode?: number | null;
 	processes: ProcessInfo[];
+	/** Planned stops on record (`<NAME>.stopped`, written by `fleetdeck shutdown`), by component name. */
+	plannedStops?: ReadonlyMap<string, PlannedStop>;
 	now: number;
 	host: string;
 	/** This process, never counted as a copy of anything. */
@@ -129,7 +132,7 @@ export function buildSnapshot(input: FleetInput): FleetSnapshot {
 
 	const component = (spec: ComponentSpec): ComponentView => {
 		claimed.add(spec.name);
-		const built = buildComponent({spec, lock: locksByName.get(spec.name) ?? null, processes, now, selfPid});
+		const built = buildComponent({spec, lock: locksByName.get(spec.name) ?? null, plannedStop: input.plannedStops?.get(spec.name) ?? null, processes, now, selfPid});
 		problems.push(...built.problems);
 		return built.view;
 	};

@@ -1,4 +1,5 @@
 import type {ComponentConfig} from '../config/types.js';
+import type {PlannedStop} from '../locks/planned-stop.js';
 import {isStale, type LockInspection} from '../locks/types.js';
 import {groupInstances, matchProcesses, type Instance} from '../procs/index.js';
 import type {ProcessInfo} from '../procs/types.js';
@@ -16,6 +17,8 @@ export type ComponentSpec = Pick<ComponentConfig, 'name' | 'role' | 'account' | 
 export interface ComponentFacts {
 	spec: ComponentSpec;
 	lock: LockInspection | null;
+	/** The planned stop on record for it: down on purpose since a `fleetdeck shutdown`. */
+	plannedStop: PlannedStop | null;
 	processes: ProcessInfo[];
 	now: number;
 	selfPid: number;
@@ -83,7 +86,7 @@ interface Judgement {
  * The rules of DESIGN.md §5 for one component: how many instances run, whether one of them
  * holds a live lock, and what the lock's verdict says when none does.
  */
-function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instances: Instance[], holder: Instance | undefined): Judgement {
+function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instances: Instance[], holder: Instance | undefined, plannedStop: PlannedStop | null): Judgement {
 	const {name} = spec;
 	const problems: Judgement['problems'] = [];
 	const verdict = lock?.verdict;
@@ -150,8 +153,9 @@ function judgeComponent(spec: ComponentSpec, lock: LockInspection | null, instan
 		return {state: 'unknown', level: 'unknown', problems};
 	}
 
-	// Only a configured, enabled component must run; one inferred from its lock may have been stopped on purpose.
-	const required = spec.enabled && spec.inferred !== true;
+	// Only a configured, enabled component must run; one inferred from its lock may have been
+	// stopped on purpose, and one `fleetdeck shutdown` stopped was (until it is launched again).
+	const required = spec.enabled && spec.inferred !== true && plannedStop === null;
 	if (required) {
 		problems.push({level: 'crit', code: 'not-running', message: `${name} is not running`});
 	}
@@ -189,7 +193,7 @@ function judgeHeld(spec: ComponentSpec, lock: LockInspection | null, instance: I
 }
 
 export function buildComponent(facts: ComponentFacts): {view: ComponentView; problems: Problem[]} {
-	const {spec, lock, processes, now, selfPid} = facts;
+	const {spec, lock, plannedStop, processes, now, selfPid} = facts;
 	const matching = matchProcesses(processes, spec.match, {excludePids: new Set([selfPid])});
 	// The lock's holder counts even when its command line does not match (a mis-set `match`
 	// must not hide a running copy and invite a second one).
@@ -201,7 +205,7 @@ export function buildComponent(facts: ComponentFacts): {view: ComponentView; pro
 
 	const instances = groupInstances(matching, processes);
 	const holder = instances.find(instance => instance.processes.some(process => holdsLock(lock, process)));
-	const judgement = judgeComponent(spec, lock, instances, holder);
+	const judgement = judgeComponent(spec, lock, instances, holder, plannedStop);
 
 	const processViews: ProcessView[] = instances.flatMap(instance =>
 		instance.processes.map(process => ({
@@ -228,6 +232,8 @@ export function buildComponent(facts: ComponentFacts): {view: ComponentView; pro
 		lock: lock ? lockView(lock, now) : null,
 		processes: processViews,
 		restarts: lock?.record?.supervisor?.restarts ?? null,
+		// Only while it is what explains the component's state: a copy running meanwhile outranks it.
+		plannedStop: judgement.state === 'stopped' ? plannedStop : null,
 		health: null,
 	};
 	const problems = judgement.problems.map(problem => ({...problem, account: spec.account, component: spec.name}));

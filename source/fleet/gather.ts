@@ -1,5 +1,5 @@
 import type {FleetConfig} from '../config/types.js';
-import {list, locksDirPermissions, LocksDirError, type JudgeContext} from '../locks/index.js';
+import {list, locksDirPermissions, LocksDirError, readPlannedStop, type JudgeContext, type PlannedStop} from '../locks/index.js';
 import type {LockInspection} from '../locks/types.js';
 import {sampleUsage, withUsage} from '../procs/index.js';
 import {hostFacts, probeProcess} from '../procs/identity.js';
@@ -79,6 +79,19 @@ export interface GatherOptions {
 	platform?: ProcessPlatform;
 }
 
+/** The planned stops on record for the configured components (a few small files; most absent). */
+function readPlannedStops(config: FleetConfig): Map<string, PlannedStop> {
+	const stops = new Map<string, PlannedStop>();
+	for (const component of [...config.services, ...config.accounts.flatMap(account => account.components)]) {
+		const stop = readPlannedStop(config.locksDir, component.name);
+		if (stop !== null) {
+			stops.set(component.name, stop);
+		}
+	}
+
+	return stops;
+}
+
 /**
  * Read the world once (locks, process table, broker status, CPU and memory of the fleet's
  * processes) and judge it. Every lock is judged against the one table read the snapshot shows,
@@ -102,7 +115,7 @@ export async function gatherSnapshot(config: FleetConfig, options: GatherOptions
 	const [{table, locks, locksError}, locksDirMode, broker] = await Promise.all([judgeLocks(), locksDirPermissions(config.locksDir), options.broker?.()]);
 	const {processes} = table;
 	const now = options.now ?? Date.now;
-	const input = {config, locks, locksError, locksDirMode, processes, broker, now: now(), host: hostFacts().hostname, selfPid: process.pid, selfUid: process.getuid?.() ?? null};
+	const input = {config, locks, locksError, locksDirMode, processes, plannedStops: readPlannedStops(config), broker, now: now(), host: hostFacts().hostname, selfPid: process.pid, selfUid: process.getuid?.() ?? null};
 	const first = buildSnapshot(input);
 	// CPU and memory are sampled only for the processes that belong to the fleet: one pidusage
 	// batch, instead of a sample of every process on the host.

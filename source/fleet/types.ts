@@ -1,3 +1,4 @@
+import type {PlannedStop} from '../locks/planned-stop.js';
 import type {LockProof} from '../locks/types.js';
 import type {Role} from '../config/types.js';
 import type {ComponentState, DriftClass, DriftStatus, HealthLayer, HealthState, Level, ProblemCode, ProblemLevel, VerdictCode} from '../vocabulary.js';
@@ -57,6 +58,8 @@ export interface ComponentView {
 	processes: ProcessView[];
 	/** The `run` supervisor's restart count, when supervised. */
 	restarts: number | null;
+	/** Stopped on purpose by `fleetdeck shutdown` (who, when): state `stopped`, level ok; null otherwise. */
+	plannedStop: PlannedStop | null;
 	/** A service's health URL check; null where none is configured. */
 	health: HealthLevelView | null;
 }

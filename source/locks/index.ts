@@ -9,3 +9,4 @@ export {validateLockName} from './name.js';
 export {parseLock, type ParseError} from './parse.js';
 export {heartbeat, release, type HeldLock} from './release.js';
 export {judge, type JudgeFacts, type Judgement} from './verdict.js';
+export {clearPlannedStop, plannedStopSuffix, readPlannedStop, writePlannedStop, type PlannedStop} from './planned-stop.js';

@@ -33,6 +33,7 @@ test('an empty object gets every top-level default, paths next to the config fil
 		journal: '/srv/fleet/.fleetdeck/journal.db',
 		journalRetention: {events: 90, samples: 7},
 		pollSeconds: 2,
+		launchSettleSeconds: 5,
 		remoteLockExpirySeconds: null,
 		services: [],
 		accounts: [],

@@ -62,6 +62,7 @@ export function atlasConfig(overrides: Partial<FleetConfig> = {}): FleetConfig {
 		journal: '/fleet/.fleetdeck/journal.db',
 		journalRetention: {events: 90, samples: 7},
 		pollSeconds: 2,
+		launchSettleSeconds: 5,
 		remoteLockExpirySeconds: null,
 		services: [service],
 		accounts: [

@@ -59,6 +59,7 @@ export function componentView(name: string, role: ComponentView['role'], account
 		processes,
 		restarts: 0,
 		health: null,
+		plannedStop: null,
 	};
 }
 

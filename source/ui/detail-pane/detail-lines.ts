@@ -16,6 +16,8 @@ function componentLines(components: ComponentView[], theme: Theme): Line[] {
 			component.instances > 1 ? `${component.instances} instances` : '',
 			component.restarts ? `${component.restarts} restarts` : '',
 			component.enabled ? '' : 'disabled',
+			// `by` is read from a file in the locks directory: printable before it reaches the terminal.
+			component.plannedStop ? printable(`shut down by ${component.plannedStop.by} at ${component.plannedStop.at}`) : '',
 		].filter(Boolean).join(', ');
 		return [
 			{text: '  '},
