@@ -2,6 +2,7 @@ import {createInterface} from 'node:readline/promises';
 import {type FleetConfig, isConfigured} from '../runtime/config.js';
 import {type ActionKind, cliPath, type Controller, createController, formatPlan, formatResult, resolveScope, type Scope, skipRefuses, UnknownAccountError} from '../runtime/control.js';
 import {exitCode} from '../exit-codes.js';
+import {printable} from '../text/printable.js';
 import {gatherSnapshot} from '../runtime/snapshot.js';
 import {configLoadedEvent, openJournal, warnOnStderr} from '../runtime/journal.js';
 import {UsageError} from './args.js';
@@ -95,7 +96,7 @@ export async function runStopAction(kind: Extract<ActionKind, 'shutdown' | 'stop
 
 		const result = await controller.execute(plan, progress => {
 			if (progress.status === 'waiting' || progress.status === 'running') {
-				io.out(`  … ${progress.message}`);
+				io.out(`  … ${printable(progress.message)}`);
 			}
 		});
 		io.out(formatResult(result));

@@ -104,7 +104,7 @@ export function createController(config: FleetConfig, options: ControllerOptions
 				const outcome = await clearStaleLock(config.locksDir, step.target.lock, context);
 				if (outcome.result === 'removed') {
 					journal.record(lockClearedEvent(outcome.judged, 'the deck'));
-					return {status: 'done', message: `removed (${outcome.judged.verdict}: ${outcome.judged.reason})`};
+					return {status: 'done', message: `removed ${step.target.lock}.lock (${outcome.judged.verdict}: ${outcome.judged.reason})`};
 				}
 
 				return {status: 'skipped', message: outcome.result === 'missing' ? 'already gone' : outcome.reason};

@@ -3,6 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {compareIdentity} from '../runtime/control.js';
 import {type ProcessInfo, processPlatform} from '../runtime/processes.js';
 import type {DemoWorkspace, Say} from './workspace.js';
+import {printable} from '../text/printable.js';
 
 /** Processes whose argv carries the workspace: the demo's bots and their supervisors, nobody else's. */
 export async function workspaceProcesses(dir: string): Promise<ProcessInfo[]> {
@@ -34,7 +35,7 @@ export async function teardownDemo(workspace: DemoWorkspace, say: Say): Promise<
 		const controller = workspace.controller;
 		const result = await controller.plan('shutdown', 'all').then(plan => controller.execute(plan, progress => {
 			if (progress.status === 'done' || progress.status === 'failed') {
-				say(`  ${progress.message}`);
+				say(`  ${printable(progress.message)}`);
 			}
 		})).catch((error: unknown) => ({ok: false, summary: error instanceof Error ? error.message : String(error)}));
 		say(`  ${result.summary}`);
