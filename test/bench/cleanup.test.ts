@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import test, {type TestContext} from 'node:test';
 import {fileURLToPath} from 'node:url';
-import {pollUntil} from '../helpers/children.js';
+import {collectOutput, pollUntil} from '../helpers/children.js';
 
 const holder = fileURLToPath(new URL('fleet-holder.js', import.meta.url));
 const linuxOnly = process.platform === 'linux' ? false : 'reads /proc';
@@ -71,19 +71,12 @@ function benchDirs(): Set<string> {
 async function startHolder(t: TestContext) {
 	const dirsBefore = benchDirs();
 	const child = spawn(process.execPath, [holder, String(sleepers)], {stdio: ['pipe', 'pipe', 'pipe']});
-	let stdout = '';
-	let stderr = '';
-	child.stdout.on('data', chunk => {
-		stdout += String(chunk);
-	});
-	child.stderr.on('data', chunk => {
-		stderr += String(chunk);
-	});
+	const output = collectOutput(child);
 	const exited = new Promise<{code: number | null; signal: string | null}>(resolve => {
 		child.on('exit', (code, signal) => resolve({code, signal}));
 	});
 	const pgid = await pollUntil('the bench fleet to be ready', () => {
-		const match = /^ready (\d+)$/m.exec(stdout);
+		const match = /^ready (\d+)$/m.exec(output.stdout());
 		return match ? Number(match[1]) : undefined;
 	}, 30_000);
 	const started = descendants(child.pid!);
@@ -105,7 +98,7 @@ async function startHolder(t: TestContext) {
 			rmSync(path.join(os.tmpdir(), name), {recursive: true, force: true});
 		}
 	});
-	return {child, pgid, started, fillers, dirs, exited, output: () => stdout + stderr};
+	return {child, pgid, started, fillers, dirs, exited, output: () => output.stdout() + output.stderr()};
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {

@@ -8,6 +8,7 @@ import type {TestContext} from 'node:test';
 import {openJournal} from '../../source/journal/index.js';
 import type {JournalEvent} from '../../source/journal/types.js';
 import type {LockRecord} from '../../source/locks/types.js';
+import {collectOutput} from '../helpers/children.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 /** The built CLI and fake bot (this file runs from dist/test/control/). */
@@ -162,22 +163,15 @@ export interface CliResult {
 export function cli(fleet: TempFleet, args: string[], timeoutMs = 120_000): Promise<CliResult> {
 	return new Promise((resolve, reject) => {
 		const child = spawn(process.execPath, [cliPath, ...args], {cwd: fleet.dir, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => {
-			stdout += String(chunk);
-		});
-		child.stderr.on('data', chunk => {
-			stderr += String(chunk);
-		});
+		const output = collectOutput(child);
 		const timer = setTimeout(() => {
 			child.kill('SIGKILL');
-			reject(new Error(`fleetdeck ${args.join(' ')} did not finish in ${timeoutMs} ms; stdout: ${stdout} stderr: ${stderr}`));
+			reject(new Error(`fleetdeck ${args.join(' ')} did not finish in ${timeoutMs} ms; stdout: ${output.stdout()} stderr: ${output.stderr()}`));
 		}, timeoutMs);
 		child.on('error', reject);
 		child.on('close', code => {
 			clearTimeout(timer);
-			resolve({code, stdout, stderr});
+			resolve({code, stdout: output.stdout(), stderr: output.stderr()});
 		});
 	});
 }

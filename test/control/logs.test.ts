@@ -11,6 +11,7 @@ import test from 'node:test';
 import {LogFileError, openLogForAppend, readLogTail} from '../../source/control/log-file.js';
 import {ensurePrivateDir, sharedDirWarning} from '../../source/files/private-dir.js';
 import {tempDir} from '../helpers/cli.js';
+import {collectOutput} from '../helpers/children.js';
 import {cli, cliPath, component, isAlive, pollUntil, tempFleet, type TempFleet} from './fleet-fixture.js';
 
 const posixOnly = process.platform === 'win32' ? 'POSIX modes, links and FIFOs' : false;
@@ -29,16 +30,9 @@ function cliUnderUmask(fleet: TempFleet, args: string[]): Promise<{code: number 
 	return new Promise(resolve => {
 		const quoted = [process.execPath, cliPath, ...args].map(word => `'${word.replaceAll('\'', '\'\\\'\'')}'`).join(' ');
 		const child = spawn('sh', ['-c', `umask 000; exec ${quoted}`], {cwd: fleet.dir, stdio: ['ignore', 'pipe', 'pipe']});
-		let stdout = '';
-		let stderr = '';
-		child.stdout.on('data', chunk => {
-			stdout += String(chunk);
-		});
-		child.stderr.on('data', chunk => {
-			stderr += String(chunk);
-		});
+		const output = collectOutput(child);
 		child.on('close', code => {
-			resolve({code, stdout, stderr});
+			resolve({code, stdout: output.stdout(), stderr: output.stderr()});
 		});
 	});
 }

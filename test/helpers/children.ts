@@ -71,3 +71,16 @@ function track(t: TestContext, child: ChildProcess, group: boolean): ChildProces
 	});
 	return Object.assign(child, {pid});
 }
+
+/** What a child has written so far on stdout and stderr (each piped), gathered as it arrives. */
+export function collectOutput(child: ChildProcess): {stdout: () => string; stderr: () => string} {
+	let stdout = '';
+	let stderr = '';
+	child.stdout?.on('data', chunk => {
+		stdout += String(chunk);
+	});
+	child.stderr?.on('data', chunk => {
+		stderr += String(chunk);
+	});
+	return {stdout: () => stdout, stderr: () => stderr};
+}
